@@ -51,6 +51,8 @@ public record Statement(Kind kind, String sql, TableName target, List<TableName>
     public static final int F_KILL_QUERY = 1 << 14;
     /** Text the lexer could not make sense of (unterminated quote or comment, binary garbage): classified conservatively. */
     public static final int F_MALFORMED = 1 << 15;
+    /** A query that reads tables (has a FROM clause other than DUAL): with a null {@link #target()}, a join or several tables. */
+    public static final int F_FROM = 1 << 16;
 
     public Statement {
         tables = tables == null ? List.of() : tables;

@@ -1,0 +1,521 @@
+package dev.backupguard.protocol;
+
+import dev.backupguard.classify.IsolationLevel;
+import dev.backupguard.classify.Kind;
+import dev.backupguard.classify.Statement;
+import dev.backupguard.classify.TableName;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * A model of one server session, fed with the statements that actually reached the server, and the judge of the
+ * protocol over them.
+ *
+ * <p>Consistency is judged with <em>moments</em>: every data read sees the database as of some moment. A read view
+ * created by {@code START TRANSACTION WITH CONSISTENT SNAPSHOT} (or by the first read of an REPEATABLE READ
+ * transaction) is one moment; a global read lock hold is one moment (no commit can happen while it is held, so a view
+ * created under it is that same moment); every autocommit or READ COMMITTED read is a moment of its own. A backup is
+ * consistent when every data read and the coordinates are from one moment. This one mechanism judges every unsafe
+ * pattern of PROTOCOL.md section 3; the rule named in a violation says why the moments differ.
+ *
+ * <p>Server semantics relied on (MySQL 5.5+ and MariaDB): DDL, LOCK TABLES, FLUSH (other than FLUSH TABLES WITH READ
+ * LOCK), BEGIN/START TRANSACTION and SET autocommit=1 commit implicitly; START TRANSACTION releases LOCK TABLES locks
+ * but not the global read lock; UNLOCK TABLES after FTWRL does not commit; ROLLBACK TO SAVEPOINT releases the metadata
+ * locks taken after the savepoint; WITH CONSISTENT SNAPSHOT is ignored below REPEATABLE READ.
+ */
+final class ServerSession {
+
+    private static final Set<String> SYSTEM_SCHEMAS = Set.of("information_schema", "performance_schema", "mysql", "sys");
+
+    private ServerFacts facts;
+    private String currentSchema;
+
+    // What the server holds for this session.
+    private boolean globalLock;
+    private long lockMoment;
+    private final Set<TableName> lockedTables = new HashSet<>();
+    private long tableLockMoment;
+    private boolean autocommit = true;
+    private IsolationLevel sessionIsolation = IsolationLevel.REPEATABLE_READ;
+    private IsolationLevel nextTransactionIsolation;
+    private boolean inTransaction;
+    private IsolationLevel transactionIsolation;
+    private long viewMoment;
+    private boolean viewFromConsistentSnapshot;
+    private final Set<String> savepoints = new HashSet<>();
+    private final Set<TableName> metadataLocked = new LinkedHashSet<>();
+    private String transactionEndedBy;
+    private Rule transactionEndRule;
+
+    // The judge's memory.
+    private long moments;
+    private long dataMoment;
+    private TableName firstTable;
+    private long coordinatesMoment;
+    private boolean coordinatesUnderLock;
+    private boolean coordinatesFromSnapshotStatus;
+    private long lockReleasedBeforeView;
+    private boolean previousWasFlushTables;
+    private int dataReads;
+    private final Set<Rule> reportedOnce = new HashSet<>();
+    private final Set<TableName> tablesRead = new LinkedHashSet<>();
+
+    ServerSession() {
+    }
+
+    void facts(ServerFacts facts) {
+        this.facts = facts;
+    }
+
+    void currentSchema(String schema) {
+        this.currentSchema = schema;
+    }
+
+    String currentSchema() {
+        return currentSchema;
+    }
+
+    /** Initial JDBC autocommit state of a connection the guard wraps (the driver knows it without a round trip). */
+    void autocommit(boolean on) {
+        this.autocommit = on;
+    }
+
+    // ------------------------------------------------------------------ state queries for the planner
+
+    boolean globalLock() {
+        return globalLock;
+    }
+
+    boolean tableLocks() {
+        return !lockedTables.isEmpty();
+    }
+
+    boolean tableLocked(TableName t) {
+        return lockedTables.contains(qualify(t));
+    }
+
+    boolean inTransaction() {
+        return inTransaction;
+    }
+
+    /** A read view exists that every further read of a transactional table will use. */
+    boolean snapshotOpen() {
+        return inTransaction && viewMoment != 0 && repeatable(transactionIsolation);
+    }
+
+    boolean autocommit() {
+        return autocommit;
+    }
+
+    IsolationLevel sessionIsolation() {
+        return sessionIsolation;
+    }
+
+    int dataReads() {
+        return dataReads;
+    }
+
+    boolean wasRead(TableName t) {
+        return tablesRead.contains(qualify(t));
+    }
+
+    boolean hasSavepoint(String name) {
+        return savepoints.contains(name.toLowerCase(Locale.ROOT));
+    }
+
+    /** Tables whose metadata locks this transaction holds since the last ROLLBACK TO SAVEPOINT. */
+    Set<TableName> metadataLocked() {
+        return metadataLocked;
+    }
+
+    boolean previousWasFlushTables() {
+        return previousWasFlushTables;
+    }
+
+    /** Coordinates were read under the global read lock that is still held. */
+    boolean coordinatesReadUnderHeldLock() {
+        return globalLock && coordinatesUnderLock && coordinatesMoment == lockMoment;
+    }
+
+    /** The statement that ended the last snapshot, or null. */
+    String transactionEndedBy() {
+        return transactionEndedBy;
+    }
+
+    Set<TableName> tablesRead() {
+        return tablesRead;
+    }
+
+    // ------------------------------------------------------------------ classification helpers
+
+    /** A read of table rows (not metadata, not a system schema). */
+    boolean isDataRead(Statement st) {
+        if (st.kind() != Kind.SELECT) {
+            return false;
+        }
+        TableName t = st.target();
+        if (t != null) {
+            return !isSystem(qualify(t));
+        }
+        return st.has(Statement.F_FROM);
+    }
+
+    boolean isSystem(TableName qualified) {
+        String schema = qualified.schema();
+        return schema != null && SYSTEM_SCHEMAS.contains(schema.toLowerCase(Locale.ROOT));
+    }
+
+    TableName qualify(TableName t) {
+        if (t == null) {
+            return null;
+        }
+        TableName q = t.qualify(currentSchema);
+        // Case-fold for comparison: table names are case-insensitive on most installations (lower_case_table_names).
+        return new TableName(q.schema() == null ? null : q.schema().toLowerCase(Locale.ROOT), q.table().toLowerCase(Locale.ROOT));
+    }
+
+    boolean nonTransactional(TableName t) {
+        return facts != null && t != null && facts.isNonTransactional(qualify(t));
+    }
+
+    /** A live GTID read (not BINLOG_GTID_POS(file, pos), which only translates coordinates already read). */
+    static boolean isLiveGtidRead(Statement st) {
+        return st.isGtidRead() && !containsIgnoreCase(st.sql(), "BINLOG_GTID_POS");
+    }
+
+    static boolean containsIgnoreCase(String text, String word) {
+        if (text == null) {
+            return false;
+        }
+        int n = word.length();
+        for (int i = 0, last = text.length() - n; i <= last; i++) {
+            if (text.regionMatches(true, i, word, 0, n)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean repeatable(IsolationLevel level) {
+        return level == IsolationLevel.REPEATABLE_READ || level == IsolationLevel.SERIALIZABLE;
+    }
+
+    // ------------------------------------------------------------------ applying what reached the server
+
+    /**
+     * Records that the server executed {@code st} and judges it.
+     *
+     * @param judge     whether this session is a backup session whose reads are judged
+     * @param position  statement number for findings
+     * @param out       receives violations (protocol broken by what was sent)
+     */
+    void apply(Statement st, boolean judge, long position, List<Finding> out) {
+        boolean flushTables = false;
+        switch (st.kind()) {
+            case USE -> currentSchema = st.name();
+            case FLUSH_TABLES -> {
+                endTransaction(st, Rule.IMPLICIT_COMMIT);
+                flushTables = true;
+            }
+            case FLUSH_TABLES_WITH_READ_LOCK -> {
+                if (judge && !previousWasFlushTables) {
+                    once(out, Rule.FLUSH_BEFORE_LOCK, position, st, "no FLUSH TABLES right before the global read lock");
+                }
+                if (st.tables().isEmpty()) {
+                    globalLock = true;
+                    lockMoment = newMoment();
+                } else {
+                    lockTables(st.tables());
+                }
+            }
+            case FLUSH_LOGS -> endTransaction(st, Rule.FLUSH_LOGS_IN_SNAPSHOT);
+            case FLUSH_OTHER, FLUSH_TABLES_FOR_EXPORT, DDL -> endTransaction(st, Rule.IMPLICIT_COMMIT);
+            case UNLOCK_TABLES -> {
+                if (!lockedTables.isEmpty()) {
+                    // UNLOCK TABLES commits when LOCK TABLES locks were held; not after FTWRL.
+                    endTransaction(st, Rule.IMPLICIT_COMMIT);
+                    lockedTables.clear();
+                }
+                if (globalLock) {
+                    globalLock = false;
+                    if (judge && coordinatesUnderLock && coordinatesMoment == lockMoment && dataMoment == 0
+                            && !(snapshotOpen() && viewMoment == lockMoment)) {
+                        // Coordinates were read under this lock but no snapshot was taken under it.
+                        lockReleasedBeforeView = lockMoment;
+                    }
+                }
+            }
+            case LOCK_TABLES -> {
+                endTransaction(st, Rule.IMPLICIT_COMMIT);
+                lockTables(st.tables());
+            }
+            case SET_TRANSACTION_ISOLATION -> {
+                if (!st.isGlobal()) {
+                    if (st.has(Statement.F_NEXT_TRANSACTION)) {
+                        nextTransactionIsolation = st.isolation();
+                    } else {
+                        sessionIsolation = st.isolation();
+                    }
+                }
+            }
+            case SET_AUTOCOMMIT -> {
+                if (st.isAutocommitOn()) {
+                    endTransaction(st, Rule.SNAPSHOT_END);
+                    autocommit = true;
+                } else {
+                    autocommit = false;
+                }
+            }
+            case START_TRANSACTION, BEGIN -> {
+                endTransaction(st, Rule.SNAPSHOT_END);
+                lockedTables.clear(); // START TRANSACTION releases LOCK TABLES locks (not the global read lock)
+                beginTransaction();
+                if (st.isConsistentSnapshot() && repeatable(transactionIsolation)) {
+                    createView(true);
+                }
+            }
+            case COMMIT, ROLLBACK -> endTransaction(st, Rule.SNAPSHOT_END);
+            case SAVEPOINT -> {
+                if (inTransaction || !autocommit) {
+                    ensureTransaction();
+                    savepoints.add(st.name().toLowerCase(Locale.ROOT));
+                }
+            }
+            case ROLLBACK_TO_SAVEPOINT -> metadataLocked.clear();
+            case RELEASE_SAVEPOINT -> savepoints.remove(st.name() == null ? "" : st.name().toLowerCase(Locale.ROOT));
+            case DML -> {
+                ensureTransactionIfNoAutocommit();
+                if (judge) {
+                    out.add(violation(Rule.WRITE_IN_BACKUP, position, st, "a write inside a backup session"));
+                }
+            }
+            case SHOW_CREATE_TABLE, SHOW_COLUMNS -> {
+                ensureTransactionIfNoAutocommit();
+                if (inTransaction && st.target() != null) {
+                    metadataLocked.add(qualify(st.target()));
+                }
+            }
+            case SHOW_BINLOG_STATUS -> coordinatesRead(judge, position, st, false, out);
+            case SHOW_STATUS -> {
+                if (st.isSnapshotStatusRead()) {
+                    coordinatesRead(judge, position, st, true, out);
+                }
+            }
+            case SELECT -> select(st, judge, position, out);
+            default -> {
+                // SET_OTHER, SHOW_*, KILL, OTHER, EMPTY, BACKUP_STAGE, LOCK/UNLOCK INSTANCE: no effect on the snapshot.
+            }
+        }
+        previousWasFlushTables = flushTables;
+    }
+
+    /** The server refused {@code st}. */
+    void failed(Statement st, int vendorCode, boolean judge, long position, List<Finding> out) {
+        // 1412: "Table definition has changed, please retry transaction" (ER_TABLE_DEF_CHANGED): DDL elsewhere broke
+        // the snapshot for this table.
+        if (vendorCode == 1412 && judge) {
+            out.add(violation(Rule.DDL_DURING_SNAPSHOT, position, st,
+                    "table " + st.target() + " was changed by DDL after the snapshot started"));
+        }
+        // 1213 (deadlock) rolls back the whole transaction; 1205 (lock wait timeout) only the statement by default.
+        if (vendorCode == 1213) {
+            endTransaction(st, Rule.SNAPSHOT_END);
+        }
+        previousWasFlushTables = false;
+    }
+
+    private void select(Statement st, boolean judge, long position, List<Finding> out) {
+        if (isLiveGtidRead(st)) {
+            coordinatesRead(judge, position, st, false, out);
+        }
+        if (!isDataRead(st)) {
+            return;
+        }
+        ensureTransactionIfNoAutocommit();
+        TableName table = qualify(st.target());
+        long moment;
+        Rule why = null;
+        String whyDetail = null;
+        if (table != null && lockedTables.contains(table)) {
+            moment = tableLockMoment;
+        } else if (st.isLockingRead()) {
+            moment = lockedOrNew();
+            why = Rule.LOCKING_READ;
+            whyDetail = "a locking read sees the latest rows, not the snapshot";
+        } else if (nonTransactional(table)) {
+            moment = lockedOrNew();
+            why = Rule.NON_TRANSACTIONAL_TABLE;
+            whyDetail = "table " + table + " is not transactional and was read without the global read lock";
+        } else if (inTransaction && repeatable(transactionIsolation)) {
+            if (viewMoment == 0) {
+                createView(false);
+            }
+            moment = viewMoment;
+            if (!viewFromConsistentSnapshot && coordinatesMoment != 0 && coordinatesMoment != moment) {
+                why = Rule.CONSISTENT_SNAPSHOT;
+                whyDetail = "the read view was created at this first SELECT, not at START TRANSACTION";
+            }
+        } else if (inTransaction) {
+            moment = lockedOrNew();
+            why = Rule.REPEATABLE_READ;
+            whyDetail = "under " + transactionIsolation.sql() + " every SELECT sees its own moment";
+        } else {
+            moment = lockedOrNew();
+            why = transactionEndedBy != null ? transactionEndRule : Rule.SNAPSHOT_START;
+            whyDetail = transactionEndedBy != null
+                    ? "the snapshot was ended by " + Finding.abbreviate(transactionEndedBy)
+                    : "no transaction: every SELECT sees its own moment";
+        }
+        if (judge) {
+            judgeRead(st, table, moment, why, whyDetail, position, out);
+        }
+        dataReads++;
+        if (table != null) {
+            tablesRead.add(table);
+        }
+        if (inTransaction && table != null) {
+            metadataLocked.add(table);
+        }
+    }
+
+    private void judgeRead(Statement st, TableName table, long moment, Rule why, String whyDetail, long position,
+                           List<Finding> out) {
+        String name = table == null ? "the tables of this query" : "table " + table;
+        if (globalLock && moment == viewMomentIfOpen() && !nonTransactional(table)) {
+            once(out, Rule.LOCK_WHOLE_DUMP, position, st,
+                    "the global read lock is still held while " + name + " is read in the snapshot");
+        } else if (globalLock && !inTransaction) {
+            once(out, Rule.LOCK_WHOLE_DUMP, position, st,
+                    "the global read lock is held for the data reads (" + name + ")");
+        }
+        if (dataMoment == 0) {
+            dataMoment = moment;
+            firstTable = table;
+            if (coordinatesMoment != 0 && coordinatesMoment != moment) {
+                out.add(coordinatesMismatch(st, position));
+            }
+        } else if (moment != dataMoment) {
+            Rule rule = why != null ? why : Rule.SNAPSHOT_START;
+            String detail = (whyDetail != null ? whyDetail : "read at another moment")
+                    + ": " + name + " is not consistent with " + (firstTable == null ? "the first read" : firstTable);
+            out.add(violation(rule, position, st, detail));
+        }
+        if (inTransaction && !metadataLocked.isEmpty() && table != null && !metadataLocked.contains(table)
+                && !globalLock) {
+            once(out, Rule.MDL_PER_TABLE, position, st,
+                    "tables already read (" + metadataLocked.iterator().next() + ") keep their metadata locks while "
+                            + table + " is read");
+        }
+    }
+
+    private Finding coordinatesMismatch(Statement st, long position) {
+        if (coordinatesFromSnapshotStatus) {
+            return violation(Rule.COORDINATES_OUTSIDE_LOCK, position, st,
+                    "binlog_snapshot coordinates were read outside the snapshot the data is read from");
+        }
+        if (!coordinatesUnderLock) {
+            return violation(Rule.COORDINATES_OUTSIDE_LOCK, position, st,
+                    "the binlog coordinates were read without the global read lock and do not match the data");
+        }
+        if (lockReleasedBeforeView != 0 && lockReleasedBeforeView == coordinatesMoment) {
+            return violation(viewFromConsistentSnapshot ? Rule.UNLOCK_BEFORE_SNAPSHOT : Rule.CONSISTENT_SNAPSHOT, position, st,
+                    "the coordinates were read under a global read lock that was released before the snapshot started");
+        }
+        return violation(Rule.CONSISTENT_SNAPSHOT, position, st,
+                "the snapshot was not created under the lock the coordinates were read under");
+    }
+
+    private void coordinatesRead(boolean judge, long position, Statement st, boolean snapshotStatus, List<Finding> out) {
+        long moment;
+        if (snapshotStatus && snapshotOpen() && viewFromConsistentSnapshot) {
+            moment = viewMoment;
+        } else {
+            moment = lockedOrNew();
+        }
+        coordinatesMoment = moment;
+        coordinatesUnderLock = globalLock;
+        coordinatesFromSnapshotStatus = snapshotStatus;
+        if (judge && dataMoment != 0 && moment != dataMoment) {
+            out.add(coordinatesMismatch(st, position));
+        }
+    }
+
+    private long viewMomentIfOpen() {
+        return snapshotOpen() ? viewMoment : -1;
+    }
+
+    private long lockedOrNew() {
+        return globalLock ? lockMoment : newMoment();
+    }
+
+    private long newMoment() {
+        return ++moments;
+    }
+
+    private void lockTables(List<TableName> tables) {
+        lockedTables.clear();
+        for (TableName t : tables) {
+            lockedTables.add(qualify(t));
+        }
+        tableLockMoment = newMoment();
+    }
+
+    private void beginTransaction() {
+        inTransaction = true;
+        transactionIsolation = nextTransactionIsolation != null ? nextTransactionIsolation : sessionIsolation;
+        nextTransactionIsolation = null;
+        viewMoment = 0;
+        viewFromConsistentSnapshot = false;
+        transactionEndedBy = null;
+    }
+
+    private void ensureTransaction() {
+        if (!inTransaction) {
+            beginTransaction();
+        }
+    }
+
+    private void ensureTransactionIfNoAutocommit() {
+        if (!inTransaction && !autocommit) {
+            beginTransaction();
+        }
+    }
+
+    private void createView(boolean consistentSnapshot) {
+        viewMoment = lockedOrNew();
+        viewFromConsistentSnapshot = consistentSnapshot;
+    }
+
+    private void endTransaction(Statement st, Rule rule) {
+        if (inTransaction) {
+            inTransaction = false;
+            if (viewMoment != 0) {
+                transactionEndedBy = st.sql();
+                transactionEndRule = rule;
+            }
+            viewMoment = 0;
+            savepoints.clear();
+            metadataLocked.clear();
+        }
+    }
+
+    private void once(List<Finding> out, Rule rule, long position, Statement st, String detail) {
+        if (reportedOnce.add(rule)) {
+            out.add(violation(rule, position, st, detail));
+        }
+    }
+
+    private static Finding violation(Rule rule, long position, Statement st, String detail) {
+        return new Finding(rule, Finding.Outcome.VIOLATION, position, st.sql(), detail);
+    }
+
+    /** Data reads so far were all from one moment, as far as this model saw (coordinates included). */
+    List<TableName> tablesReadList() {
+        return new ArrayList<>(tablesRead);
+    }
+}

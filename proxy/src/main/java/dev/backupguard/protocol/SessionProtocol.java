@@ -1,0 +1,971 @@
+package dev.backupguard.protocol;
+
+import dev.backupguard.classify.Classifier;
+import dev.backupguard.classify.IsolationLevel;
+import dev.backupguard.classify.Kind;
+import dev.backupguard.classify.Statement;
+import dev.backupguard.classify.TableName;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The session protocol of one connection: a pure state machine (no JDBC, no I/O) that recognises backup sessions and
+ * decides, statement by statement, what reaches the server.
+ *
+ * <p>Inputs: the job's statements and transaction-changing JDBC calls ({@link #plan}), what actually reached the
+ * server ({@link #sent}, {@link #failed}), result sets opened and finished, the server's facts and the captured
+ * coordinates. Output: a {@link Plan} per statement. The same engine in {@link Mode#AUDIT} judges a recorded trace.
+ *
+ * <p>Not thread-safe: one instance per connection, used by the thread that uses the connection (as JDBC requires).
+ */
+public final class SessionProtocol {
+
+    static final Statement FLUSH_LOCAL_TABLES = Classifier.classify("FLUSH /*!40101 LOCAL */ TABLES");
+    static final Statement GLOBAL_READ_LOCK = Classifier.classify("FLUSH TABLES WITH READ LOCK");
+    static final Statement REPEATABLE_READ = Classifier.classify("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+    static final Statement START_SNAPSHOT = Classifier.classify("START TRANSACTION /*!40100 WITH CONSISTENT SNAPSHOT */");
+    static final Statement UNLOCK_TABLES = Classifier.classify("UNLOCK TABLES");
+    static final Statement ROLLBACK = Classifier.classify("ROLLBACK");
+    static final Statement BACKUP_STAGE_START = Classifier.classify("BACKUP STAGE START");
+    static final Statement BACKUP_STAGE_BLOCK_DDL = Classifier.classify("BACKUP STAGE BLOCK_DDL");
+    static final Statement BACKUP_STAGE_END = Classifier.classify("BACKUP STAGE END");
+    static final Statement LOCK_INSTANCE = Classifier.classify("LOCK INSTANCE FOR BACKUP");
+    static final Statement UNLOCK_INSTANCE = Classifier.classify("UNLOCK INSTANCE");
+
+    private final ProtocolSettings settings;
+    private final ServerSession server = new ServerSession();
+    private final Statement savepoint;
+    private final Statement rollbackToSavepoint;
+    private final Statement releaseSavepoint;
+
+    private ServerFacts facts;
+    private BinlogCoordinates coordinates;
+    private long position;
+    private boolean replanning;
+    private int openResultSets;
+
+    // Recognition.
+    private boolean never;
+    private boolean backup;
+    private long recognizedAt;
+
+    // What the job believes; it may differ from the server after absorbed statements.
+    private boolean jobAutoCommit = true;
+    private IsolationLevel jobIsolation;
+    private boolean jobHoldsGlobalLock;
+    private boolean jobHoldsTableLocks;
+    private Statement pendingBegin;
+    private Statement jobEndedBy;
+    private boolean jobManagesSavepoints;
+
+    // What the guard did.
+    private boolean guardSnapshot;
+    private boolean ddlLockHeld;
+    private int snapshotReads;
+    private int sessions;
+
+    private final List<Finding> scratch = new ArrayList<>(2);
+    private final List<Finding> violations = new ArrayList<>();
+
+    public SessionProtocol(ProtocolSettings settings) {
+        this.settings = settings;
+        String sp = settings.savepoint();
+        this.savepoint = Classifier.classify("SAVEPOINT " + sp);
+        this.rollbackToSavepoint = Classifier.classify("ROLLBACK TO SAVEPOINT " + sp);
+        this.releaseSavepoint = Classifier.classify("RELEASE SAVEPOINT " + sp);
+    }
+
+    public ProtocolSettings settings() {
+        return settings;
+    }
+
+    // =================================================================== inputs: connection state
+
+    /** The connection was explicitly marked as a backup session (property, user or application-name rule). */
+    public void markBackup() {
+        if (!never) {
+            recognize();
+        }
+    }
+
+    /** The connection was explicitly marked as never a backup session: every statement passes. */
+    public void markNever() {
+        if (!backup) {
+            never = true;
+        }
+    }
+
+    /** The driver's autocommit when the connection was wrapped (JDBC knows it without a round trip). */
+    public void initialAutoCommit(boolean on) {
+        jobAutoCommit = on;
+        server.autocommit(on);
+    }
+
+    /** The connection's current database when it was wrapped, or when learned. */
+    public void currentSchema(String schema) {
+        server.currentSchema(schema);
+    }
+
+    /** The session's isolation level as the server reports it (learned with the facts). */
+    public void sessionIsolation(IsolationLevel level) {
+        if (level != null) {
+            server.apply(JdbcCall.isolation(level), false, 0, scratch);
+            scratch.clear();
+        }
+    }
+
+    public void facts(ServerFacts facts) {
+        this.facts = facts;
+        server.facts(facts);
+    }
+
+    public ServerFacts facts() {
+        return facts;
+    }
+
+    public void coordinates(BinlogCoordinates coordinates) {
+        this.coordinates = coordinates;
+    }
+
+    /** The coordinates captured with the snapshot, or null. */
+    public BinlogCoordinates coordinates() {
+        return coordinates;
+    }
+
+    /** A result set was opened on this connection. */
+    public void resultSetOpened() {
+        openResultSets++;
+    }
+
+    /** A result set of this connection was read to its end or closed (called once per result set). */
+    public void resultSetFinished() {
+        if (openResultSets > 0) {
+            openResultSets--;
+        }
+    }
+
+    public int openResultSets() {
+        return openResultSets;
+    }
+
+    // =================================================================== inputs: what reached the server
+
+    /**
+     * The server executed {@code st} (the job's statement, a rewrite, or the guard's own). Returns the violations of
+     * the protocol it caused, usually none (no allocation then).
+     */
+    public List<Finding> sent(Statement st) {
+        boolean judge = backup;
+        boolean dataRead = judge && server.snapshotOpen() && server.isDataRead(st);
+        server.apply(st, judge, position, scratch);
+        if (dataRead) {
+            snapshotReads++;
+        }
+        return drain();
+    }
+
+    /** The server refused {@code st} with this vendor error code. */
+    public List<Finding> failed(Statement st, int vendorCode) {
+        server.failed(st, vendorCode, backup, position, scratch);
+        return drain();
+    }
+
+    private List<Finding> drain() {
+        if (scratch.isEmpty()) {
+            return List.of();
+        }
+        List<Finding> out = List.copyOf(scratch);
+        scratch.clear();
+        violations.addAll(out);
+        return out;
+    }
+
+    // =================================================================== output: plans
+
+    /**
+     * The plan for one job statement, or one JDBC call given as its {@link JdbcCall} statement. After a plan with a
+     * {@link Step.LearnFacts} step the adapter calls this again with the same statement.
+     */
+    public Plan plan(Statement st) {
+        if (replanning) {
+            replanning = false;
+        } else {
+            position++;
+        }
+        trackJobView(st);
+        if (never) {
+            return Plan.PASS;
+        }
+        if (!backup) {
+            if (st.has(Statement.F_HINT_NEVER)) {
+                never = true;
+                return Plan.PASS;
+            }
+            if (!st.has(Statement.F_HINT_BACKUP) && !triggers(st)) {
+                return ordinary(st);
+            }
+            recognize();
+        }
+        if (facts == null) {
+            replanning = true;
+            return Plan.LEARN_FACTS;
+        }
+        return guardStreams(backupPlan(st), st);
+    }
+
+    /** The plan for closing the connection: release whatever the session still holds on the server. */
+    public Plan planClose() {
+        position++;
+        if (!backup && !server.globalLock() && !server.tableLocks()) {
+            return Plan.NOTHING;
+        }
+        Plan.Builder p = new Plan.Builder();
+        addSessionEnd(p, false);
+        return p.isEmpty() ? Plan.NOTHING : p.build();
+    }
+
+    /**
+     * A step of the last plan failed after earlier steps had reached the server: the statements that put the session
+     * back in a safe state (no global lock, no half-started snapshot). The adapter runs them ignoring their errors.
+     */
+    public Plan planRecovery() {
+        Plan.Builder p = new Plan.Builder();
+        if (server.globalLock() || server.tableLocks()) {
+            p.inject(UNLOCK_TABLES);
+        }
+        if (guardSnapshot && server.inTransaction()) {
+            p.inject(ROLLBACK);
+        }
+        if (ddlLockHeld) {
+            p.inject(facts.flavor() == ServerFacts.Flavor.MARIADB ? BACKUP_STAGE_END : UNLOCK_INSTANCE);
+            ddlLockHeld = false;
+        }
+        guardSnapshot = false;
+        jobHoldsGlobalLock = false;
+        jobHoldsTableLocks = false;
+        coordinates = null;
+        return p.isEmpty() ? Plan.NOTHING : p.build();
+    }
+
+    // =================================================================== queries
+
+    public boolean isBackupSession() {
+        return backup;
+    }
+
+    public boolean isNeverBackup() {
+        return never;
+    }
+
+    /** The statement number at which this connection was recognised as a backup session (0: not recognised). */
+    public long recognizedAt() {
+        return recognizedAt;
+    }
+
+    /** Whether a consistent snapshot is open on the server. */
+    public boolean inSnapshot() {
+        return server.snapshotOpen();
+    }
+
+    /** Whether the session holds the global read lock on the server. */
+    public boolean holdsGlobalLock() {
+        return server.globalLock();
+    }
+
+    /** Whether the session holds LOCK TABLES locks on the server. */
+    public boolean holdsTableLocks() {
+        return server.tableLocks();
+    }
+
+    /** Autocommit as the job set it (getAutoCommit answers this). */
+    public boolean jobAutoCommit() {
+        return jobAutoCommit;
+    }
+
+    /** The isolation level the job set, or null when it never set one. */
+    public IsolationLevel jobIsolation() {
+        return jobIsolation;
+    }
+
+    public long position() {
+        return position;
+    }
+
+    /** Number of backup sessions this connection has ended (a pooled connection may carry several). */
+    public int sessionsEnded() {
+        return sessions;
+    }
+
+    /** The verdict over what reached the server so far. */
+    public Verdict verdict() {
+        return new Verdict(backup || !violations.isEmpty(), List.copyOf(violations), coordinates,
+                server.tablesReadList());
+    }
+
+    /** Answers a binlog status or GTID read with the captured coordinates, shaped as the server would. */
+    public Result coordinatesResult(Statement st) {
+        if (st.kind() == Kind.SHOW_BINLOG_STATUS) {
+            List<Result.Column> cols = new ArrayList<>(List.of(Result.Column.varchar("File"),
+                    Result.Column.bigint("Position"), Result.Column.varchar("Binlog_Do_DB"),
+                    Result.Column.varchar("Binlog_Ignore_DB")));
+            boolean mysql = facts != null && facts.flavor() != ServerFacts.Flavor.MARIADB;
+            if (mysql) {
+                cols.add(Result.Column.varchar("Executed_Gtid_Set"));
+            }
+            if (coordinates == null) {
+                return new Result.Rows(cols, List.of());
+            }
+            List<Object> row = new ArrayList<>(List.of(coordinates.file(), coordinates.position(), "", ""));
+            if (mysql) {
+                row.add(coordinates.gtid());
+            }
+            return new Result.Rows(cols, List.of(row));
+        }
+        String label = SelectLabel.of(st.sql());
+        List<List<Object>> rows = List.of(List.of(coordinates == null ? "" : coordinates.gtid()));
+        return new Result.Rows(List.of(Result.Column.varchar(label)), rows);
+    }
+
+    // =================================================================== recognition
+
+    private void recognize() {
+        if (!backup) {
+            backup = true;
+            recognizedAt = position;
+        }
+    }
+
+    /** Statements that make a connection a backup session, by role. */
+    private boolean triggers(Statement st) {
+        switch (st.kind()) {
+            case FLUSH_TABLES_WITH_READ_LOCK, SHOW_BINLOG_STATUS, BACKUP_STAGE, LOCK_INSTANCE_FOR_BACKUP:
+                return true;
+            case START_TRANSACTION:
+                return st.isConsistentSnapshot();
+            case LOCK_TABLES:
+                return !st.has(Statement.F_LOCK_WRITE)
+                        && (st.tables().size() >= 2 || settings.role() == Role.BACKUP_JOB);
+            default:
+                break;
+        }
+        if (settings.role() != Role.BACKUP_JOB) {
+            return false;
+        }
+        return switch (st.kind()) {
+            case SELECT -> server.isDataRead(st) || ServerSession.isLiveGtidRead(st);
+            case SHOW_CREATE_TABLE, SHOW_COLUMNS, FLUSH_LOGS -> true;
+            default -> false;
+        };
+    }
+
+    private void trackJobView(Statement st) {
+        if (st.kind() == Kind.SET_AUTOCOMMIT) {
+            jobAutoCommit = st.isAutocommitOn();
+        } else if (st.kind() == Kind.SET_TRANSACTION_ISOLATION && !st.isGlobal()
+                && !st.has(Statement.F_NEXT_TRANSACTION) && st.isolation() != null) {
+            jobIsolation = st.isolation();
+        } else if (st.kind() == Kind.USE && st.name() != null) {
+            server.currentSchema(st.name());
+        }
+    }
+
+    /**
+     * An ordinary connection. In the backup-job role, a transaction start without WITH CONSISTENT SNAPSHOT is held
+     * back until the next statement shows whether it opens the backup (then the snapshot replaces it) or ordinary
+     * work (then it is sent first): sending it would create a transaction whose read view starts at the first
+     * SELECT, after any coordinates.
+     */
+    private Plan ordinary(Statement st) {
+        if (settings.role() != Role.BACKUP_JOB || settings.modeOf(Rule.CONSISTENT_SNAPSHOT) != Mode.ENFORCE) {
+            return Plan.PASS;
+        }
+        switch (st.kind()) {
+            case START_TRANSACTION, BEGIN:
+                if (pendingBegin == null && !server.inTransaction()) {
+                    pendingBegin = st;
+                    return absorbed();
+                }
+                break;
+            case SET_AUTOCOMMIT:
+                if (!st.isAutocommitOn() && pendingBegin == null && !server.inTransaction() && server.autocommit()) {
+                    pendingBegin = st;
+                    return absorbed();
+                }
+                if (st.isAutocommitOn() && pendingBegin != null) {
+                    pendingBegin = null;
+                    return absorbed();
+                }
+                break;
+            case COMMIT, ROLLBACK:
+                if (pendingBegin != null) {
+                    // Nothing was sent in the deferred transaction; keep the job's autocommit choice for the next one.
+                    if (pendingBegin.kind() != Kind.SET_AUTOCOMMIT) {
+                        pendingBegin = null;
+                    }
+                    return absorbed();
+                }
+                break;
+            case USE, SET_OTHER, SET_TRANSACTION_ISOLATION, SHOW_OTHER, SHOW_TABLES, SHOW_TABLE_STATUS,
+                 SHOW_CREATE_DATABASE, SHOW_STATUS, SHOW_REPLICA_STATUS, EMPTY:
+                break;
+            default:
+                if (pendingBegin != null) {
+                    Statement begin = pendingBegin;
+                    pendingBegin = null;
+                    return new Plan.Builder().inject(begin).execute(null).build();
+                }
+        }
+        return Plan.PASS;
+    }
+
+    // =================================================================== backup sessions
+
+    private Plan backupPlan(Statement st) {
+        if (jobEndedBy != null && endsFinishedSession(st)) {
+            return endSessionThenReplan();
+        }
+        return switch (st.kind()) {
+            case SELECT -> planSelect(st);
+            case SHOW_CREATE_TABLE, SHOW_COLUMNS -> planTableMetadata(st);
+            case FLUSH_TABLES_WITH_READ_LOCK -> planGlobalLock(st);
+            case FLUSH_TABLES -> server.snapshotOpen()
+                    ? decide(Rule.IMPLICIT_COMMIT, st, "FLUSH TABLES inside the snapshot is not needed and would commit it",
+                    () -> new Plan.Builder().answer(Result.OK))
+                    : Plan.PASS;
+            case UNLOCK_TABLES -> planUnlock(st);
+            case START_TRANSACTION, BEGIN -> planBegin(st);
+            case COMMIT, ROLLBACK -> planEnd(st);
+            case SET_AUTOCOMMIT -> st.isAutocommitOn() ? planEnd(st) : planAutocommitOff(st);
+            case SET_TRANSACTION_ISOLATION -> planIsolation(st);
+            case SHOW_BINLOG_STATUS -> planCoordinatesRead(st);
+            case FLUSH_LOGS -> planFlushLogs(st);
+            case DDL, FLUSH_OTHER, FLUSH_TABLES_FOR_EXPORT -> server.snapshotOpen()
+                    ? refuse(Rule.IMPLICIT_COMMIT, st, st.kind() == Kind.DDL
+                    ? "DDL commits implicitly and would end the snapshot"
+                    : "this FLUSH commits implicitly and would end the snapshot")
+                    : Plan.PASS;
+            case LOCK_TABLES -> planLockTables(st);
+            case DML -> server.snapshotOpen()
+                    ? refuse(Rule.WRITE_IN_BACKUP, st, "writes are not allowed in a backup session")
+                    : Plan.PASS;
+            case SAVEPOINT, ROLLBACK_TO_SAVEPOINT, RELEASE_SAVEPOINT -> {
+                if (st.name() != null && !st.name().equalsIgnoreCase(settings.savepoint())) {
+                    jobManagesSavepoints = true;
+                }
+                yield Plan.PASS;
+            }
+            default -> Plan.PASS;
+        };
+    }
+
+    /** After the job ended its transaction (absorbed), statements that show the backup is over. */
+    private boolean endsFinishedSession(Statement st) {
+        return switch (st.kind()) {
+            case DML, DDL, LOCK_TABLES, FLUSH_TABLES_WITH_READ_LOCK, FLUSH_LOGS, FLUSH_OTHER, FLUSH_TABLES,
+                 START_TRANSACTION, BEGIN -> true;
+            case SET_AUTOCOMMIT -> !st.isAutocommitOn();
+            case SELECT, SHOW_CREATE_TABLE, SHOW_COLUMNS -> st.target() != null && server.wasRead(st.target());
+            default -> false;
+        };
+    }
+
+    private Plan planSelect(Statement st) {
+        boolean dataRead = server.isDataRead(st);
+        if (!dataRead) {
+            return ServerSession.isLiveGtidRead(st) ? planCoordinatesRead(st) : Plan.PASS;
+        }
+        TableName table = st.target();
+        if (st.isLockingRead() && (server.snapshotOpen() || !server.globalLock())) {
+            return refuse(Rule.LOCKING_READ, st, "a locking read of " + describe(table) + " does not read the snapshot");
+        }
+        if (!server.snapshotOpen()) {
+            if ((table != null && server.tableLocked(table)) || server.globalLock()) {
+                return Plan.PASS; // read under the job's own lock: consistent as of that lock
+            }
+            if (jobEndedBy != null) {
+                return Plan.PASS;
+            }
+            String detail = server.inTransaction()
+                    ? "the read of " + describe(table) + " would create the read view now, not under a lock"
+                    : "reading " + describe(table) + " outside a consistent snapshot";
+            return decide(Rule.SNAPSHOT_START, st, detail, () -> startSnapshot(st, Start.BEFORE_JOB_STATEMENT));
+        }
+        if (server.nonTransactional(table) && !server.globalLock()) {
+            return report(Rule.NON_TRANSACTIONAL_TABLE, st, "table " + server.qualify(table)
+                    + " is not transactional and is read outside the global read lock: its rows are not from the snapshot");
+        }
+        return withMetadataLockRelease(st);
+    }
+
+    private Plan planTableMetadata(Statement st) {
+        if (!server.snapshotOpen()) {
+            if (server.globalLock() || server.tableLocks() || settings.modeOf(Rule.SNAPSHOT_START) != Mode.ENFORCE) {
+                return Plan.PASS;
+            }
+            return decide(Rule.SNAPSHOT_START, st, "table definitions are read inside the snapshot, as mysqldump does",
+                    () -> startSnapshot(st, Start.BEFORE_JOB_STATEMENT));
+        }
+        return withMetadataLockRelease(st);
+    }
+
+    /**
+     * I5: when the job moves to another table, ROLLBACK TO SAVEPOINT releases the metadata locks of the tables read
+     * since the savepoint, so DDL elsewhere does not wait for the end of the dump. Never while a result set is open:
+     * the injection waits for a statement boundary with none.
+     */
+    private Plan withMetadataLockRelease(Statement st) {
+        TableName table = server.qualify(st.target());
+        if (table == null || jobManagesSavepoints || server.metadataLocked().isEmpty()
+                || server.metadataLocked().contains(table) || !server.hasSavepoint(settings.savepoint())
+                || openResultSets > 0) {
+            return Plan.PASS;
+        }
+        String detail = "released the metadata locks of " + server.metadataLocked() + " before reading " + table;
+        Mode mode = settings.modeOf(Rule.MDL_PER_TABLE);
+        if (mode != Mode.ENFORCE) {
+            return mode == Mode.OFF ? Plan.PASS : Plan.pass(List.of(finding(Rule.MDL_PER_TABLE,
+                    mode == Mode.AUDIT ? Finding.Outcome.WOULD_CORRECT : Finding.Outcome.REPORTED, st, detail)));
+        }
+        return new Plan.Builder().inject(rollbackToSavepoint).execute(null)
+                .finding(finding(Rule.MDL_PER_TABLE, Finding.Outcome.CORRECTED, st, detail)).build();
+    }
+
+    private Plan planGlobalLock(Statement st) {
+        if (!st.tables().isEmpty()) {
+            return server.snapshotOpen() ? refuse(Rule.IMPLICIT_COMMIT, st, "a table read lock inside the snapshot")
+                    : Plan.PASS;
+        }
+        if (server.snapshotOpen()) {
+            if (jobHoldsGlobalLock || server.globalLock()) {
+                return absorbed();
+            }
+            if (!nonTransactionalInScope()) {
+                jobHoldsGlobalLock = true;
+                return decide(Rule.LOCK_WHOLE_DUMP, st,
+                        "not taken: every table in scope is transactional and the snapshot is already open",
+                        () -> new Plan.Builder().answer(Result.OK));
+            }
+            if (snapshotReads == 0 && guardSnapshot) {
+                return decide(Rule.SNAPSHOT_START, st, "restarted the snapshot under the job's global read lock "
+                        + "(no table was read yet)", () -> restartSnapshot(st, Start.JOB_GLOBAL_LOCK));
+            }
+            return refuse(Rule.NON_TRANSACTIONAL_TABLE, st,
+                    "a global read lock taken after tables were read cannot make the snapshot consistent");
+        }
+        if (server.globalLock()) {
+            return Plan.PASS;
+        }
+        return decide(Rule.SNAPSHOT_START, st, "started the consistent snapshot and read the coordinates at the "
+                + "job's global read lock", () -> startSnapshot(st, Start.JOB_GLOBAL_LOCK));
+    }
+
+    private Plan planUnlock(Statement st) {
+        if (jobHoldsGlobalLock && !server.globalLock()) {
+            jobHoldsGlobalLock = false;
+            return absorbed();
+        }
+        if (jobHoldsTableLocks && !server.tableLocks()) {
+            jobHoldsTableLocks = false;
+            return absorbed();
+        }
+        if (server.globalLock() && !server.snapshotOpen() && server.coordinatesReadUnderHeldLock()) {
+            return decide(Rule.UNLOCK_BEFORE_SNAPSHOT, st,
+                    "UNLOCK TABLES before START TRANSACTION WITH CONSISTENT SNAPSHOT loses the coordinates' moment",
+                    () -> startSnapshot(null, Start.JOB_UNLOCK));
+        }
+        jobHoldsGlobalLock = false;
+        jobHoldsTableLocks = false;
+        return Plan.PASS;
+    }
+
+    private Plan planBegin(Statement st) {
+        if (server.snapshotOpen()) {
+            return decide(Rule.SNAPSHOT_END, st, "a second transaction start would commit the snapshot",
+                    () -> new Plan.Builder().answer(Result.OK));
+        }
+        if (server.globalLock() && st.isConsistentSnapshot()
+                && server.sessionIsolation() == IsolationLevel.REPEATABLE_READ) {
+            return Plan.PASS; // the mysqldump order, under the job's own lock
+        }
+        if (!st.isConsistentSnapshot()) {
+            return decide(Rule.CONSISTENT_SNAPSHOT, st, "rewritten to START TRANSACTION WITH CONSISTENT SNAPSHOT, "
+                    + "started with its coordinates", () -> startSnapshot(st, Start.JOB_TRANSACTION));
+        }
+        if (server.sessionIsolation() != IsolationLevel.REPEATABLE_READ) {
+            return decide(Rule.REPEATABLE_READ, st, "the session is at " + server.sessionIsolation().sql()
+                    + ", where WITH CONSISTENT SNAPSHOT is ignored", () -> startSnapshot(st, Start.JOB_TRANSACTION));
+        }
+        if (facts.binlogOn()) {
+            return decide(Rule.COORDINATES_OUTSIDE_LOCK, st, "started the snapshot with its binlog coordinates",
+                    () -> startSnapshot(st, Start.JOB_TRANSACTION));
+        }
+        return decide(Rule.SNAPSHOT_START, st, "started the snapshot", () -> startSnapshot(st, Start.JOB_TRANSACTION));
+    }
+
+    private Plan planEnd(Statement st) {
+        if (pendingBegin != null && !server.inTransaction()) {
+            pendingBegin = null;
+            return absorbed();
+        }
+        if (jobEndedBy != null) {
+            return absorbed();
+        }
+        if (server.snapshotOpen() && settings.modeOf(Rule.SNAPSHOT_END) == Mode.ENFORCE) {
+            // A final COMMIT is legitimate and one in the middle must not end the snapshot: keep the snapshot open
+            // (the backup session does not write, so nothing is lost) and end it when the backup session ends.
+            jobEndedBy = st;
+            return decide(Rule.SNAPSHOT_END, st, "kept the snapshot open: it ends when the backup session ends "
+                    + "(connection closed or non-backup work follows)", () -> new Plan.Builder().answer(Result.OK));
+        }
+        // Block and audit modes let the transaction end: a read after it is refused (block) or flagged (audit).
+        return Plan.PASS;
+    }
+
+    private Plan planAutocommitOff(Statement st) {
+        if (server.snapshotOpen()) {
+            return absorbed();
+        }
+        if (settings.mode() == Mode.ENFORCE && pendingBegin == null && server.autocommit()) {
+            pendingBegin = st;
+            return absorbed();
+        }
+        return Plan.PASS;
+    }
+
+    private Plan planIsolation(Statement st) {
+        if (st.isGlobal() || !server.snapshotOpen() || st.isolation() == IsolationLevel.REPEATABLE_READ) {
+            return Plan.PASS;
+        }
+        return decide(Rule.REPEATABLE_READ, st, "kept REPEATABLE READ for the snapshot; the job's "
+                + st.isolation().sql() + " is restored when the backup session ends",
+                () -> new Plan.Builder().answer(Result.OK));
+    }
+
+    private Plan planCoordinatesRead(Statement st) {
+        if (server.snapshotOpen()) {
+            if (coordinates != null || !facts.binlogOn()) {
+                return server.globalLock() ? new Plan.Builder().answerCoordinates(st).build()
+                        : decide(Rule.COORDINATES_OUTSIDE_LOCK, st,
+                        "answered with the coordinates captured when the snapshot started",
+                        () -> new Plan.Builder().answerCoordinates(st));
+            }
+            return server.globalLock() ? Plan.PASS : refuse(Rule.COORDINATES_OUTSIDE_LOCK, st,
+                    "binlog coordinates read inside the snapshot without the lock do not match it");
+        }
+        if (server.globalLock()) {
+            return Plan.PASS;
+        }
+        return decide(Rule.COORDINATES_OUTSIDE_LOCK, st, "started the snapshot and answered with its coordinates",
+                () -> startSnapshot(st, Start.JOB_COORDINATES));
+    }
+
+    private Plan planFlushLogs(Statement st) {
+        if (!server.snapshotOpen()) {
+            if (server.globalLock() || settings.mode() != Mode.ENFORCE) {
+                return Plan.PASS;
+            }
+            return decide(Rule.FLUSH_LOGS_IN_SNAPSHOT, st, "FLUSH LOGS sent under the global read lock before the "
+                    + "snapshot starts", () -> startSnapshot(st, Start.JOB_FLUSH_LOGS));
+        }
+        if (snapshotReads == 0 && guardSnapshot) {
+            return decide(Rule.FLUSH_LOGS_IN_SNAPSHOT, st, "moved FLUSH LOGS before the snapshot (no table was read "
+                    + "yet)", () -> restartSnapshot(st, Start.JOB_FLUSH_LOGS));
+        }
+        return refuse(Rule.FLUSH_LOGS_IN_SNAPSHOT, st, "FLUSH LOGS after tables were read would end the snapshot");
+    }
+
+    private Plan planLockTables(Statement st) {
+        if (st.has(Statement.F_LOCK_WRITE)) {
+            return server.snapshotOpen() ? refuse(Rule.WRITE_IN_BACKUP, st, "LOCK TABLES ... WRITE in a backup session")
+                    : Plan.PASS;
+        }
+        boolean allTransactional = true;
+        for (TableName t : st.tables()) {
+            if (server.nonTransactional(t)) {
+                allTransactional = false;
+            }
+        }
+        if (server.snapshotOpen()) {
+            if (!allTransactional) {
+                return refuse(Rule.IMPLICIT_COMMIT, st, "LOCK TABLES commits implicitly and would end the snapshot");
+            }
+            jobHoldsTableLocks = true;
+            return decide(Rule.IMPLICIT_COMMIT, st, "not sent: the snapshot already gives these tables a "
+                    + "consistent view, and LOCK TABLES would commit it", () -> new Plan.Builder().answer(Result.OK));
+        }
+        if (!allTransactional || settings.modeOf(Rule.SNAPSHOT_START) != Mode.ENFORCE) {
+            return Plan.PASS;
+        }
+        jobHoldsTableLocks = true;
+        return decide(Rule.SNAPSHOT_START, st, "replaced LOCK TABLES ... READ by a consistent snapshot: every "
+                + "table is transactional, and writers are not blocked", () -> startSnapshot(st, Start.JOB_ABSORBED));
+    }
+
+    // =================================================================== starting and ending the snapshot
+
+    /** Where the job's triggering statement goes in the start sequence. */
+    private enum Start {
+        /** A read: the snapshot starts, then the job's statement is sent. */
+        BEFORE_JOB_STATEMENT,
+        /** The job's FTWRL: it is the lock of the sequence (or is answered without a lock when none is needed). */
+        JOB_GLOBAL_LOCK,
+        /** The job's START TRANSACTION: the sequence's START TRANSACTION WITH CONSISTENT SNAPSHOT is its answer. */
+        JOB_TRANSACTION,
+        /** The job's FLUSH LOGS: sent under the lock, before the snapshot. */
+        JOB_FLUSH_LOGS,
+        /** The job's binlog status or GTID read: answered with the captured coordinates. */
+        JOB_COORDINATES,
+        /** The job's UNLOCK TABLES came before its snapshot: start it under the job's lock, then release. */
+        JOB_UNLOCK,
+        /** Answered OK without sending (LOCK TABLES ... READ replaced by the snapshot). */
+        JOB_ABSORBED
+    }
+
+    private SnapshotWay chooseWay(boolean flushLogs) {
+        if (!facts.binlogOn()) {
+            return SnapshotWay.NO_COORDINATES;
+        }
+        return switch (settings.way()) {
+            case GLOBAL_LOCK -> SnapshotWay.GLOBAL_LOCK;
+            case SNAPSHOT_STATUS -> facts.snapshotReportsCoordinates() ? SnapshotWay.SNAPSHOT_STATUS : SnapshotWay.GLOBAL_LOCK;
+            default -> flushLogs || nonTransactionalInScope() || !facts.snapshotReportsCoordinates()
+                    ? SnapshotWay.GLOBAL_LOCK : SnapshotWay.SNAPSHOT_STATUS;
+        };
+    }
+
+    private boolean nonTransactionalInScope() {
+        return !facts.nonTransactionalTables().isEmpty();
+    }
+
+    private Plan.Builder restartSnapshot(Statement trigger, Start how) {
+        Plan.Builder p = new Plan.Builder().inject(ROLLBACK);
+        return addSnapshotStart(p, trigger, how, true);
+    }
+
+    private Plan.Builder startSnapshot(Statement trigger, Start how) {
+        return addSnapshotStart(new Plan.Builder(), trigger, how, server.globalLock());
+    }
+
+    /**
+     * The start sequence of PROTOCOL.md section 1, the cheapest safe way the facts allow:
+     * [FLUSH LOCAL TABLES, FTWRL, (FLUSH LOGS)] SET RR, START TRANSACTION WITH CONSISTENT SNAPSHOT, coordinates,
+     * [UNLOCK TABLES], SAVEPOINT.
+     */
+    private Plan.Builder addSnapshotStart(Plan.Builder p, Statement trigger, Start how, boolean lockAlreadyHeld) {
+        SnapshotWay way = chooseWay(how == Start.JOB_FLUSH_LOGS);
+        boolean lock = way == SnapshotWay.GLOBAL_LOCK;
+        // The job locked tables itself and some are not transactional: its lock is what makes them consistent.
+        boolean keepLock = lock && how == Start.JOB_GLOBAL_LOCK && nonTransactionalInScope();
+        boolean heldByJob = how == Start.JOB_UNLOCK || (lockAlreadyHeld && server.globalLock());
+        if (lock && !heldByJob) {
+            if (!server.previousWasFlushTables()) {
+                p.inject(FLUSH_LOCAL_TABLES);
+                if (how == Start.JOB_GLOBAL_LOCK) {
+                    p.finding(finding(Rule.FLUSH_BEFORE_LOCK, Finding.Outcome.CORRECTED, trigger,
+                            "FLUSH LOCAL TABLES sent before the global read lock"));
+                }
+            }
+            if (how == Start.JOB_GLOBAL_LOCK) {
+                p.execute(trigger);
+            } else {
+                p.inject(GLOBAL_READ_LOCK);
+            }
+        }
+        if (how == Start.JOB_FLUSH_LOGS) {
+            p.execute(trigger); // under the lock when there is one; FLUSH LOGS commits implicitly, so before the snapshot
+        }
+        if (settings.ddlLock() && facts.hasBackupLock() && !ddlLockHeld) {
+            if (facts.flavor() == ServerFacts.Flavor.MARIADB) {
+                p.inject(BACKUP_STAGE_START).inject(BACKUP_STAGE_BLOCK_DDL);
+            } else {
+                p.inject(LOCK_INSTANCE);
+            }
+            ddlLockHeld = true;
+        }
+        p.inject(REPEATABLE_READ);
+        if (how == Start.JOB_TRANSACTION) {
+            p.execute(START_SNAPSHOT);
+        } else {
+            p.inject(START_SNAPSHOT);
+        }
+        if (way == SnapshotWay.GLOBAL_LOCK) {
+            p.readCoordinates(BinlogCoordinates.Source.LOCKED_BINLOG_STATUS);
+        } else if (way == SnapshotWay.SNAPSHOT_STATUS) {
+            p.readCoordinates(BinlogCoordinates.Source.SNAPSHOT_STATUS);
+        }
+        if ((lock || heldByJob) && !keepLock) {
+            if (how == Start.JOB_UNLOCK) {
+                p.execute(null);
+            } else {
+                p.inject(UNLOCK_TABLES);
+            }
+            if (how == Start.JOB_GLOBAL_LOCK) {
+                p.finding(finding(Rule.LOCK_WHOLE_DUMP, Finding.Outcome.CORRECTED, trigger,
+                        "released the global read lock as soon as the snapshot started: every table in scope is transactional"));
+            }
+        } else if (keepLock) {
+            p.finding(finding(Rule.LOCK_WHOLE_DUMP, Finding.Outcome.REPORTED, trigger,
+                    "kept the job's global read lock: non-transactional tables in scope " + facts.nonTransactionalTables()));
+        } else if (how == Start.JOB_GLOBAL_LOCK) {
+            p.finding(finding(Rule.LOCK_WHOLE_DUMP, Finding.Outcome.CORRECTED, trigger,
+                    "no global read lock taken: the snapshot reports its own coordinates"));
+        }
+        p.inject(savepoint);
+        switch (how) {
+            case BEFORE_JOB_STATEMENT -> p.execute(trigger);
+            case JOB_GLOBAL_LOCK -> {
+                if (!lock) {
+                    p.answer(Result.OK);
+                }
+                jobHoldsGlobalLock = true;
+            }
+            case JOB_COORDINATES -> p.answerCoordinates(trigger);
+            case JOB_ABSORBED -> p.answer(Result.OK);
+            default -> {
+                // JOB_TRANSACTION, JOB_FLUSH_LOGS and JOB_UNLOCK executed the job's statement in the sequence.
+            }
+        }
+        pendingBegin = null;
+        jobEndedBy = null;
+        guardSnapshot = true;
+        snapshotReads = 0;
+        coordinates = null;
+        return p;
+    }
+
+    /** Ends the backup session on the server, then plans the job's statement again as on a fresh connection. */
+    private Plan endSessionThenReplan() {
+        Plan.Builder p = new Plan.Builder();
+        addSessionEnd(p, true);
+        replanning = true;
+        return p.replan().build();
+    }
+
+    /**
+     * Releases what the session holds (mysqldump's step 7, plus leak safety): RELEASE SAVEPOINT, ROLLBACK of the
+     * snapshot, UNLOCK TABLES, the DDL backup lock, and restores the job's isolation level and autocommit.
+     */
+    private void addSessionEnd(Plan.Builder p, boolean restoreJobView) {
+        if (server.hasSavepoint(settings.savepoint())) {
+            p.inject(releaseSavepoint);
+        }
+        if (server.inTransaction() && (guardSnapshot || backup)) {
+            p.inject(ROLLBACK);
+        }
+        if (server.globalLock() || server.tableLocks()) {
+            p.inject(UNLOCK_TABLES);
+        }
+        if (ddlLockHeld) {
+            p.inject(facts.flavor() == ServerFacts.Flavor.MARIADB ? BACKUP_STAGE_END : UNLOCK_INSTANCE);
+            ddlLockHeld = false;
+        }
+        if (guardSnapshot && jobIsolation != null && jobIsolation != IsolationLevel.REPEATABLE_READ) {
+            p.inject(Classifier.classify("SET SESSION TRANSACTION ISOLATION LEVEL " + jobIsolation.sql()));
+        }
+        if (restoreJobView && !jobAutoCommit && server.autocommit()) {
+            p.inject(JdbcCall.AUTOCOMMIT_OFF);
+        }
+        if (backup) {
+            sessions++;
+        }
+        backup = false;
+        guardSnapshot = false;
+        jobEndedBy = null;
+        jobHoldsGlobalLock = false;
+        jobHoldsTableLocks = false;
+        pendingBegin = null;
+        snapshotReads = 0;
+    }
+
+    // =================================================================== decisions
+
+    /**
+     * Applies the mode of {@code rule}: enforce carries out the correction, block refuses (consistency rules) or
+     * reports (server-impact rules), audit reports what would have been done.
+     */
+    private Plan decide(Rule rule, Statement st, String detail, java.util.function.Supplier<Plan.Builder> correction) {
+        Mode mode = settings.modeOf(rule);
+        return switch (mode) {
+            case ENFORCE -> correction.get().finding(finding(rule, Finding.Outcome.CORRECTED, st, detail)).build();
+            case BLOCK -> rule.severity() == Rule.Severity.CONSISTENCY
+                    ? refusal(rule, st, blockDetail(rule, detail))
+                    : Plan.pass(List.of(finding(rule, Finding.Outcome.REPORTED, st, detail)));
+            case AUDIT -> Plan.pass(List.of(finding(rule, rule.severity() == Rule.Severity.CONSISTENCY
+                    ? Finding.Outcome.WOULD_REFUSE : Finding.Outcome.WOULD_CORRECT, st, detail)));
+            case OFF -> Plan.PASS;
+        };
+    }
+
+    /** Block-mode wording: say what is wrong, not what enforce mode would have done. */
+    private String blockDetail(Rule rule, String enforceDetail) {
+        if (rule == Rule.SNAPSHOT_START && server.transactionEndedBy() != null) {
+            return rule.problem() + "; the snapshot was ended by " + Finding.abbreviate(server.transactionEndedBy());
+        }
+        return rule.problem();
+    }
+
+    /** Refused in enforce and block modes (there is no safe correction), reported in audit mode. */
+    private Plan refuse(Rule rule, Statement st, String detail) {
+        return switch (settings.modeOf(rule)) {
+            case ENFORCE, BLOCK -> refusal(rule, st, detail);
+            case AUDIT -> Plan.pass(List.of(finding(rule, Finding.Outcome.WOULD_REFUSE, st, detail)));
+            case OFF -> Plan.PASS;
+        };
+    }
+
+    /** Reported (enforce: the statement still runs), refused in block mode. */
+    private Plan report(Rule rule, Statement st, String detail) {
+        return switch (settings.modeOf(rule)) {
+            case ENFORCE -> Plan.pass(List.of(finding(rule, Finding.Outcome.REPORTED, st, detail)));
+            case BLOCK -> refusal(rule, st, detail);
+            case AUDIT -> Plan.pass(List.of(finding(rule, Finding.Outcome.WOULD_REFUSE, st, detail)));
+            case OFF -> Plan.PASS;
+        };
+    }
+
+    private Plan refusal(Rule rule, Statement st, String detail) {
+        Finding f = finding(rule, Finding.Outcome.REFUSED, st, detail);
+        return new Plan(List.of(new Step.Refuse(f)), List.of(f));
+    }
+
+    private Plan absorbed() {
+        return new Plan.Builder().answer(Result.OK).build();
+    }
+
+    private Finding finding(Rule rule, Finding.Outcome outcome, Statement st, String detail) {
+        return new Finding(rule, outcome, position, st == null ? null : st.sql(), detail);
+    }
+
+    /** Never inject on a connection with an open result set: Connector/J would throw, MariaDB would buffer the rest. */
+    private Plan guardStreams(Plan plan, Statement st) {
+        if (openResultSets == 0 || plan.isPass()) {
+            return plan;
+        }
+        for (Step s : plan.steps()) {
+            if (s instanceof Step.Inject || s instanceof Step.ReadCoordinates) {
+                return refusal(Rule.SNAPSHOT_START, st, "backup-guard must send statements first, but a result set "
+                        + "is still open on this connection; read it to the end or close it before this statement");
+            }
+        }
+        return plan;
+    }
+
+    private static String describe(TableName t) {
+        return t == null ? "the tables of this query" : "table " + t;
+    }
+
+    /** The verdict of a backup session: consistent or not, and why. */
+    public record Verdict(boolean backupSession, List<Finding> violations, BinlogCoordinates coordinates,
+                          List<TableName> tablesRead) {
+        /** No violation of a consistency rule in what reached the server. */
+        public boolean consistent() {
+            for (Finding f : violations) {
+                if (f.rule().severity() == Rule.Severity.CONSISTENCY) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+}

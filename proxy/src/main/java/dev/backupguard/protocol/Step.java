@@ -1,0 +1,46 @@
+package dev.backupguard.protocol;
+
+import dev.backupguard.classify.Statement;
+
+/**
+ * One thing the adapter does to carry out a {@link Plan}, in order. Statements that reach the server (Inject,
+ * Execute, the queries of ReadCoordinates) are reported back with {@link SessionProtocol#sent} or
+ * {@link SessionProtocol#failed} so the protocol's model of the server stays true.
+ */
+public sealed interface Step {
+
+    /** A statement of the guard's own; its result is discarded. A {@link JdbcCall} statement is made through the JDBC method. */
+    record Inject(Statement statement) implements Step {
+    }
+
+    /**
+     * The job's own statement or JDBC call, whose result goes back to the job. {@code statement} is the job's,
+     * or its rewrite. At most one per plan; when it returns a result set it is the last step.
+     */
+    record Execute(Statement statement) implements Step {
+    }
+
+    /** Read the binlog coordinates this way and hand them to {@link SessionProtocol#coordinates(BinlogCoordinates)}. */
+    record ReadCoordinates(BinlogCoordinates.Source source) implements Step {
+    }
+
+    /** Answer the job without sending its statement. */
+    record Answer(Result result) implements Step {
+    }
+
+    /** Answer a binlog status or GTID read with the captured coordinates ({@link SessionProtocol#coordinatesResult}). */
+    record AnswerCoordinates(Statement statement) implements Step {
+    }
+
+    /** Refuse the job's statement with an SQLException built from the finding (rule, reason, SQLState). */
+    record Refuse(Finding finding) implements Step {
+    }
+
+    /** Carry out the steps before this one, then ask for the plan of the same job statement again. */
+    record Replan() implements Step {
+    }
+
+    /** Learn the {@link ServerFacts} and hand them to {@link SessionProtocol#facts}, then ask for the plan again. */
+    record LearnFacts() implements Step {
+    }
+}
