@@ -85,6 +85,20 @@ final class ServerSession {
         this.autocommit = on;
     }
 
+    /** A new backup session starts on this connection: forget what the judge saw before it. */
+    void startJudging() {
+        dataMoment = 0;
+        firstTable = null;
+        coordinatesMoment = 0;
+        coordinatesUnderLock = false;
+        coordinatesFromSnapshotStatus = false;
+        lockReleasedBeforeView = 0;
+        dataReads = 0;
+        reportedOnce.clear();
+        tablesRead.clear();
+        transactionEndedBy = null;
+    }
+
     // ------------------------------------------------------------------ state queries for the planner
 
     boolean globalLock() {

@@ -61,6 +61,7 @@ public final class SessionProtocol {
 
     // What the guard did.
     private boolean guardSnapshot;
+    private boolean sessionSnapshot;
     private boolean ddlLockHeld;
     private int snapshotReads;
     private int sessions;
@@ -157,8 +158,11 @@ public final class SessionProtocol {
      */
     public List<Finding> sent(Statement st) {
         boolean judge = backup;
-        boolean dataRead = judge && server.snapshotOpen() && server.isDataRead(st);
+        boolean dataRead = judge && snapshotOpen() && server.isDataRead(st);
         server.apply(st, judge, position, scratch);
+        if (judge && (st.kind() == Kind.START_TRANSACTION || st.kind() == Kind.BEGIN)) {
+            sessionSnapshot = st.isConsistentSnapshot();
+        }
         if (dataRead) {
             snapshotReads++;
         }
@@ -250,6 +254,31 @@ public final class SessionProtocol {
 
     // =================================================================== queries
 
+    /**
+     * Whether {@link #plan} would pass {@code st} unchanged without changing any state but the statement count:
+     * lets the adapter send batches and multi-statement text whole on ordinary connections.
+     */
+    public boolean passesUnchanged(Statement st) {
+        if (never) {
+            return true;
+        }
+        if (backup || st.has(Statement.F_HINT_BACKUP) || st.has(Statement.F_HINT_NEVER) || triggers(st)) {
+            return false;
+        }
+        if (settings.role() == Role.BACKUP_JOB && settings.modeOf(Rule.CONSISTENT_SNAPSHOT) == Mode.ENFORCE) {
+            if (pendingBegin != null) {
+                return false;
+            }
+            switch (st.kind()) {
+                case START_TRANSACTION, BEGIN, SET_AUTOCOMMIT, COMMIT, ROLLBACK:
+                    return false;
+                default:
+                    break;
+            }
+        }
+        return true;
+    }
+
     public boolean isBackupSession() {
         return backup;
     }
@@ -265,7 +294,7 @@ public final class SessionProtocol {
 
     /** Whether a consistent snapshot is open on the server. */
     public boolean inSnapshot() {
-        return server.snapshotOpen();
+        return snapshotOpen();
     }
 
     /** Whether the session holds the global read lock on the server. */
@@ -331,9 +360,24 @@ public final class SessionProtocol {
 
     private void recognize() {
         if (!backup) {
+            if (sessions > 0) {
+                facts = null; // learned once per backup session: engines may have changed on a pooled connection
+            }
             backup = true;
             recognizedAt = position;
+            sessionSnapshot = false;
+            violations.clear();
+            server.startJudging();
         }
+    }
+
+    /**
+     * A consistent snapshot of this backup session is open: started WITH CONSISTENT SNAPSHOT after the session was
+     * recognised (by the guard, or by the job in block and audit modes). A transaction the application opened
+     * before does not count: its read view was not taken for the backup.
+     */
+    private boolean snapshotOpen() {
+        return sessionSnapshot && server.snapshotOpen();
     }
 
     /** Statements that make a connection a backup session, by role. */
@@ -429,7 +473,7 @@ public final class SessionProtocol {
             case SELECT -> planSelect(st);
             case SHOW_CREATE_TABLE, SHOW_COLUMNS -> planTableMetadata(st);
             case FLUSH_TABLES_WITH_READ_LOCK -> planGlobalLock(st);
-            case FLUSH_TABLES -> server.snapshotOpen()
+            case FLUSH_TABLES -> snapshotOpen()
                     ? decide(Rule.IMPLICIT_COMMIT, st, "FLUSH TABLES inside the snapshot is not needed and would commit it",
                     () -> new Plan.Builder().answer(Result.OK))
                     : Plan.PASS;
@@ -440,13 +484,13 @@ public final class SessionProtocol {
             case SET_TRANSACTION_ISOLATION -> planIsolation(st);
             case SHOW_BINLOG_STATUS -> planCoordinatesRead(st);
             case FLUSH_LOGS -> planFlushLogs(st);
-            case DDL, FLUSH_OTHER, FLUSH_TABLES_FOR_EXPORT -> server.snapshotOpen()
+            case DDL, FLUSH_OTHER, FLUSH_TABLES_FOR_EXPORT -> snapshotOpen()
                     ? refuse(Rule.IMPLICIT_COMMIT, st, st.kind() == Kind.DDL
                     ? "DDL commits implicitly and would end the snapshot"
                     : "this FLUSH commits implicitly and would end the snapshot")
                     : Plan.PASS;
             case LOCK_TABLES -> planLockTables(st);
-            case DML -> server.snapshotOpen()
+            case DML -> snapshotOpen()
                     ? refuse(Rule.WRITE_IN_BACKUP, st, "writes are not allowed in a backup session")
                     : Plan.PASS;
             case SAVEPOINT, ROLLBACK_TO_SAVEPOINT, RELEASE_SAVEPOINT -> {
@@ -476,10 +520,10 @@ public final class SessionProtocol {
             return ServerSession.isLiveGtidRead(st) ? planCoordinatesRead(st) : Plan.PASS;
         }
         TableName table = st.target();
-        if (st.isLockingRead() && (server.snapshotOpen() || !server.globalLock())) {
+        if (st.isLockingRead() && (snapshotOpen() || !server.globalLock())) {
             return refuse(Rule.LOCKING_READ, st, "a locking read of " + describe(table) + " does not read the snapshot");
         }
-        if (!server.snapshotOpen()) {
+        if (!snapshotOpen()) {
             if ((table != null && server.tableLocked(table)) || server.globalLock()) {
                 return Plan.PASS; // read under the job's own lock: consistent as of that lock
             }
@@ -499,7 +543,7 @@ public final class SessionProtocol {
     }
 
     private Plan planTableMetadata(Statement st) {
-        if (!server.snapshotOpen()) {
+        if (!snapshotOpen()) {
             if (server.globalLock() || server.tableLocks() || settings.modeOf(Rule.SNAPSHOT_START) != Mode.ENFORCE) {
                 return Plan.PASS;
             }
@@ -533,10 +577,10 @@ public final class SessionProtocol {
 
     private Plan planGlobalLock(Statement st) {
         if (!st.tables().isEmpty()) {
-            return server.snapshotOpen() ? refuse(Rule.IMPLICIT_COMMIT, st, "a table read lock inside the snapshot")
+            return snapshotOpen() ? refuse(Rule.IMPLICIT_COMMIT, st, "a table read lock inside the snapshot")
                     : Plan.PASS;
         }
-        if (server.snapshotOpen()) {
+        if (snapshotOpen()) {
             if (jobHoldsGlobalLock || server.globalLock()) {
                 return absorbed();
             }
@@ -569,7 +613,7 @@ public final class SessionProtocol {
             jobHoldsTableLocks = false;
             return absorbed();
         }
-        if (server.globalLock() && !server.snapshotOpen() && server.coordinatesReadUnderHeldLock()) {
+        if (server.globalLock() && !snapshotOpen() && server.coordinatesReadUnderHeldLock()) {
             return decide(Rule.UNLOCK_BEFORE_SNAPSHOT, st,
                     "UNLOCK TABLES before START TRANSACTION WITH CONSISTENT SNAPSHOT loses the coordinates' moment",
                     () -> startSnapshot(null, Start.JOB_UNLOCK));
@@ -580,7 +624,7 @@ public final class SessionProtocol {
     }
 
     private Plan planBegin(Statement st) {
-        if (server.snapshotOpen()) {
+        if (snapshotOpen()) {
             return decide(Rule.SNAPSHOT_END, st, "a second transaction start would commit the snapshot",
                     () -> new Plan.Builder().answer(Result.OK));
         }
@@ -611,7 +655,7 @@ public final class SessionProtocol {
         if (jobEndedBy != null) {
             return absorbed();
         }
-        if (server.snapshotOpen() && settings.modeOf(Rule.SNAPSHOT_END) == Mode.ENFORCE) {
+        if (snapshotOpen() && settings.modeOf(Rule.SNAPSHOT_END) == Mode.ENFORCE) {
             // A final COMMIT is legitimate and one in the middle must not end the snapshot: keep the snapshot open
             // (the backup session does not write, so nothing is lost) and end it when the backup session ends.
             jobEndedBy = st;
@@ -623,7 +667,7 @@ public final class SessionProtocol {
     }
 
     private Plan planAutocommitOff(Statement st) {
-        if (server.snapshotOpen()) {
+        if (snapshotOpen()) {
             return absorbed();
         }
         if (settings.mode() == Mode.ENFORCE && pendingBegin == null && server.autocommit()) {
@@ -634,7 +678,7 @@ public final class SessionProtocol {
     }
 
     private Plan planIsolation(Statement st) {
-        if (st.isGlobal() || !server.snapshotOpen() || st.isolation() == IsolationLevel.REPEATABLE_READ) {
+        if (st.isGlobal() || !snapshotOpen() || st.isolation() == IsolationLevel.REPEATABLE_READ) {
             return Plan.PASS;
         }
         return decide(Rule.REPEATABLE_READ, st, "kept REPEATABLE READ for the snapshot; the job's "
@@ -643,7 +687,7 @@ public final class SessionProtocol {
     }
 
     private Plan planCoordinatesRead(Statement st) {
-        if (server.snapshotOpen()) {
+        if (snapshotOpen()) {
             if (coordinates != null || !facts.binlogOn()) {
                 return server.globalLock() ? new Plan.Builder().answerCoordinates(st).build()
                         : decide(Rule.COORDINATES_OUTSIDE_LOCK, st,
@@ -661,7 +705,7 @@ public final class SessionProtocol {
     }
 
     private Plan planFlushLogs(Statement st) {
-        if (!server.snapshotOpen()) {
+        if (!snapshotOpen()) {
             if (server.globalLock() || settings.mode() != Mode.ENFORCE) {
                 return Plan.PASS;
             }
@@ -677,7 +721,7 @@ public final class SessionProtocol {
 
     private Plan planLockTables(Statement st) {
         if (st.has(Statement.F_LOCK_WRITE)) {
-            return server.snapshotOpen() ? refuse(Rule.WRITE_IN_BACKUP, st, "LOCK TABLES ... WRITE in a backup session")
+            return snapshotOpen() ? refuse(Rule.WRITE_IN_BACKUP, st, "LOCK TABLES ... WRITE in a backup session")
                     : Plan.PASS;
         }
         boolean allTransactional = true;
@@ -686,7 +730,7 @@ public final class SessionProtocol {
                 allTransactional = false;
             }
         }
-        if (server.snapshotOpen()) {
+        if (snapshotOpen()) {
             if (!allTransactional) {
                 return refuse(Rule.IMPLICIT_COMMIT, st, "LOCK TABLES commits implicitly and would end the snapshot");
             }

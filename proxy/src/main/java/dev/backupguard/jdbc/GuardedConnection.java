@@ -1,0 +1,923 @@
+package dev.backupguard.jdbc;
+
+import dev.backupguard.classify.Classifier;
+import dev.backupguard.classify.IsolationLevel;
+import dev.backupguard.classify.Kind;
+import dev.backupguard.classify.Redactor;
+import dev.backupguard.classify.Statement;
+import dev.backupguard.config.Settings;
+import dev.backupguard.lock.GlobalReadLockGuard;
+import dev.backupguard.lock.LockRequest;
+import dev.backupguard.protocol.BinlogCoordinates;
+import dev.backupguard.protocol.Finding;
+import dev.backupguard.protocol.JdbcCall;
+import dev.backupguard.protocol.Plan;
+import dev.backupguard.protocol.Result;
+import dev.backupguard.protocol.SessionProtocol;
+import dev.backupguard.protocol.Step;
+import dev.backupguard.telemetry.GuardEvent.StatementStep.Action;
+import dev.backupguard.telemetry.SessionRecorder;
+import dev.backupguard.telemetry.Telemetry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Array;
+import java.sql.Blob;
+import java.sql.CallableStatement;
+import java.sql.Clob;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.NClob;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLClientInfoException;
+import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.sql.SQLXML;
+import java.sql.Savepoint;
+import java.sql.ShardingKey;
+import java.sql.Struct;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A connection under backup-guard. It classifies each statement, asks the {@link SessionProtocol} for a plan and
+ * carries the plan out on the real connection: inject, rewrite, answer, refuse. Ordinary statements take the fast
+ * path (classify, PASS, delegate) with no extra round trip. Statements and result sets it hands out are wrapped so
+ * {@code getConnection()} / {@code getStatement()} return the guarded objects and the protocol knows when a result
+ * set is finished.
+ */
+public final class GuardedConnection implements Connection, GuardedResultSet.Observer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GuardedConnection.class);
+    private static final AtomicBoolean INTERNAL_FAILURE_LOGGED = new AtomicBoolean();
+
+    private final Connection delegate;
+    private final Settings settings;
+    private final SessionProtocol protocol;
+    private final ConnectionSource side;
+    private final GlobalReadLockGuard lockGuard;
+    private final SessionRecorder recorder;
+    private final Telemetry telemetry;
+    private final boolean multiStatements;
+    private final List<GuardedResultSet> openResultSets = new ArrayList<>(2);
+
+    private java.sql.Statement internal;
+    private boolean degraded;
+    private boolean closed;
+    private boolean recording;
+    private long connectionId;
+    private ReadWatch pendingRead;
+
+    GuardedConnection(Connection delegate, Settings settings, ConnectionSource side, Telemetry telemetry,
+                      GlobalReadLockGuard lockGuard, boolean multiStatements, String user) throws SQLException {
+        this.delegate = delegate;
+        this.settings = settings;
+        this.protocol = new SessionProtocol(settings.protocol());
+        this.side = side;
+        this.lockGuard = lockGuard;
+        this.telemetry = telemetry;
+        this.recorder = new SessionRecorder(telemetry, settings.telemetry().redact());
+        this.multiStatements = multiStatements;
+        // JDBC drivers keep autocommit locally: no round trip.
+        protocol.initialAutoCommit(delegate.getAutoCommit());
+        String lowerUser = user == null ? null : user.toLowerCase(java.util.Locale.ROOT);
+        if ("never".equals(settings.session()) || (lowerUser != null && settings.neverUsers().contains(lowerUser))) {
+            protocol.markNever();
+        } else if ("backup".equals(settings.session())
+                || (lowerUser != null && settings.backupUsers().contains(lowerUser))) {
+            protocol.markBackup();
+        }
+    }
+
+    /** The protocol of this connection: for tests and the harness. */
+    public SessionProtocol protocol() {
+        return protocol;
+    }
+
+    Connection raw() {
+        return delegate;
+    }
+
+    boolean multiStatements() {
+        return multiStatements;
+    }
+
+    // =================================================================== carrying out plans
+
+    /** What a job's JDBC call does, and how it is answered when the guard absorbs it. */
+    interface JobAction<T> {
+        /** Sends the job's statement; {@code rewrite} is the SQL to send instead, or null. */
+        T run(String rewrite) throws SQLException;
+
+        T answer(Result result) throws SQLException;
+    }
+
+    <T> T execute(Statement job, JobAction<T> action) throws SQLException {
+        checkOpen();
+        if (degraded) {
+            return action.run(null);
+        }
+        Plan plan;
+        try {
+            plan = protocol.plan(job);
+        } catch (RuntimeException e) {
+            return afterInternalFailure(e, job, action);
+        }
+        if (plan == Plan.PASS && !protocol.isBackupSession()) {
+            T result;
+            try {
+                result = action.run(null);
+            } catch (SQLException e) {
+                protocol.failed(job, e.getErrorCode());
+                throw e;
+            }
+            List<Finding> violations = protocol.sent(job);
+            if (!violations.isEmpty()) {
+                report(violations);
+            }
+            return result;
+        }
+        return carryOut(job, plan, action);
+    }
+
+    private <T> T carryOut(Statement job, Plan plan, JobAction<T> action) throws SQLException {
+        int sessionsBefore = protocol.sessionsEnded();
+        if (protocol.isBackupSession() && !recording) {
+            recording = true;
+            recorder.sessionStarted();
+        }
+        report(plan.findings());
+        T result = null;
+        boolean guardSent = false;
+        for (Step step : plan.steps()) {
+            if (step instanceof Step.Execute e) {
+                result = executeJob(job, e.statement(), action, guardSent);
+            } else if (step instanceof Step.Inject i) {
+                guardSent = true;
+                sendGuarded(i.statement());
+            } else if (step instanceof Step.ReadCoordinates r) {
+                guardSent = true;
+                readCoordinates(r.source());
+            } else if (step instanceof Step.Answer a) {
+                result = action.answer(a.result());
+                recordNotSent(job, Action.ABSORBED);
+            } else if (step instanceof Step.AnswerCoordinates a) {
+                result = action.answer(protocol.coordinatesResult(a.statement()));
+                recordNotSent(job, Action.ABSORBED);
+            } else if (step instanceof Step.Refuse r) {
+                recordNotSent(job, Action.REFUSED);
+                throw refusal(r.finding());
+            } else if (step instanceof Step.LearnFacts) {
+                learnFacts();
+                return carryOut(job, protocol.plan(job), action);
+            } else if (step instanceof Step.Replan) {
+                sessionEndedSince(sessionsBefore, "backup session ended: non-backup work followed");
+                return carryOut(job, protocol.plan(job), action);
+            }
+        }
+        sessionEndedSince(sessionsBefore, "backup session ended");
+        return result;
+    }
+
+    private <T> T executeJob(Statement job, Statement rewrite, JobAction<T> action, boolean guardSent)
+            throws SQLException {
+        Statement st = rewrite != null ? rewrite : job;
+        String sql = rewrite != null ? rewrite.sql() : null;
+        boolean backup = protocol.isBackupSession();
+        long t0 = backup ? recorder.starting(st) : 0;
+        if (backup && isTableRead(st)) {
+            pendingRead = new ReadWatch(st.target().toString(), t0);
+            recorder.tableReadStarted(st.target().toString());
+        }
+        T result;
+        try {
+            if (isGlobalReadLock(st)) {
+                result = lockGuard.acquire(lockRequest(), () -> action.run(sql));
+            } else {
+                result = action.run(sql);
+            }
+        } catch (SQLException e) {
+            pendingRead = null;
+            report(protocol.failed(st, e.getErrorCode()));
+            if (guardSent) {
+                recover(e);
+            }
+            throw e;
+        }
+        pendingRead = null;
+        report(protocol.sent(st));
+        if (backup) {
+            recorder.finished(st, rewrite != null ? Action.REWRITTEN : Action.PASSED, t0, false);
+        }
+        afterSent(st);
+        return result;
+    }
+
+    /** Sends a statement of the guard's own on the backup connection, reporting it to the protocol. */
+    private void sendGuarded(Statement st) throws SQLException {
+        long t0 = recorder.starting(st);
+        try {
+            if (JdbcCall.isCall(st)) {
+                callJdbc(st);
+            } else if (isGlobalReadLock(st)) {
+                lockGuard.acquire(lockRequest(), () -> internal().execute(st.sql()));
+            } else {
+                internal().execute(st.sql());
+            }
+        } catch (SQLException e) {
+            report(protocol.failed(st, e.getErrorCode()));
+            recover(e);
+            throw new SQLException("backup-guard could not " + purpose(st) + ": " + e.getMessage()
+                    + " (statement: " + st.sql() + ")", e.getSQLState(), e.getErrorCode(), e);
+        }
+        report(protocol.sent(st));
+        recorder.finished(st, Action.INJECTED, t0, false);
+        afterSent(st);
+    }
+
+    private void afterSent(Statement st) {
+        if (st.kind() == Kind.UNLOCK_TABLES && connectionId != 0) {
+            lockGuard.released(lockRequest());
+        }
+    }
+
+    private void callJdbc(Statement st) throws SQLException {
+        if (st == JdbcCall.COMMIT) {
+            delegate.commit();
+        } else if (st == JdbcCall.ROLLBACK) {
+            delegate.rollback();
+        } else if (st == JdbcCall.AUTOCOMMIT_ON || st == JdbcCall.AUTOCOMMIT_OFF) {
+            delegate.setAutoCommit(st == JdbcCall.AUTOCOMMIT_ON);
+        } else {
+            delegate.setTransactionIsolation(st.isolation().jdbc());
+        }
+    }
+
+    private void readCoordinates(BinlogCoordinates.Source source) throws SQLException {
+        BinlogCoordinates c;
+        try {
+            c = CoordinatesReader.read(source, protocol.facts(), st -> {
+                long t0 = recorder.starting(st);
+                ResultSet rs = internal().executeQuery(st.sql());
+                report(protocol.sent(st));
+                recorder.finished(st, Action.INJECTED, t0, false);
+                return rs;
+            });
+        } catch (SQLException e) {
+            recover(e);
+            throw e;
+        }
+        protocol.coordinates(c);
+        recorder.coordinates(c);
+    }
+
+    private void learnFacts() throws SQLException {
+        ServerFactsProbe.Learned learned = ServerFactsProbe.probe(delegate, settings.scope());
+        connectionId = learned.facts().connectionId();
+        recorder.connectionId(connectionId);
+        protocol.facts(learned.facts());
+        protocol.sessionIsolation(learned.isolation());
+        if (learned.database() != null) {
+            protocol.currentSchema(learned.database());
+        }
+    }
+
+    /** After a failed step: put the session back in a safe state (no lock held, no half-started snapshot). */
+    private void recover(SQLException cause) {
+        Plan recovery = protocol.planRecovery();
+        for (Step step : recovery.steps()) {
+            if (step instanceof Step.Inject i) {
+                try {
+                    internal().execute(i.statement().sql());
+                    protocol.sent(i.statement());
+                    afterSent(i.statement());
+                } catch (SQLException e) {
+                    cause.addSuppressed(e);
+                }
+            }
+        }
+    }
+
+    private void sessionEndedSince(int sessionsBefore, String how) {
+        if (recording && protocol.sessionsEnded() > sessionsBefore) {
+            recording = false;
+            recorder.sessionEnded(protocol.verdict(), how);
+        }
+    }
+
+    private LockRequest lockRequest() {
+        return new LockRequest(delegate, connectionId, side, protocol.facts(), settings.lock(), telemetry,
+                recorder::origin, this::abortBackup);
+    }
+
+    /** The lock guard's hold limit was exceeded in enforce mode: close the connection rather than keep the lock. */
+    private void abortBackup() {
+        try {
+            delegate.abort(Runnable::run);
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("backup-guard could not abort the backup connection {}", connectionId, e);
+        }
+    }
+
+    private <T> T afterInternalFailure(RuntimeException e, Statement job, JobAction<T> action) throws SQLException {
+        if (protocol.isBackupSession()) {
+            throw new SQLException("backup-guard failed internally during a backup session and will not let the "
+                    + "backup continue unsafely: " + e, "HY000", e);
+        }
+        degraded = true;
+        if (INTERNAL_FAILURE_LOGGED.compareAndSet(false, true)) {
+            LOG.error("backup-guard failed internally; this connection falls back to plain delegation "
+                    + "(further failures are not logged)", e);
+        }
+        return action.run(null);
+    }
+
+    private SQLException refusal(Finding f) {
+        return new BackupGuardException(f, settings.telemetry().redact());
+    }
+
+    private void report(List<Finding> findings) {
+        for (Finding f : findings) {
+            recorder.finding(f);
+            if (f.outcome() == Finding.Outcome.VIOLATION || f.outcome() == Finding.Outcome.REFUSED) {
+                LOG.warn("{}", settings.telemetry().redact() ? redactedMessage(f) : f.message());
+            } else if (LOG.isInfoEnabled()) {
+                LOG.info("{}", settings.telemetry().redact() ? redactedMessage(f) : f.message());
+            }
+        }
+    }
+
+    static String redactedMessage(Finding f) {
+        return new Finding(f.rule(), f.outcome(), f.position(), Redactor.redact(f.statement()), f.detail()).message();
+    }
+
+    private void recordNotSent(Statement job, Action action) {
+        if (protocol.isBackupSession() || recording) {
+            recorder.notSent(job, action);
+        }
+    }
+
+    private static boolean isGlobalReadLock(Statement st) {
+        return st.kind() == Kind.FLUSH_TABLES_WITH_READ_LOCK && st.tables().isEmpty();
+    }
+
+    private boolean isTableRead(Statement st) {
+        return st.kind() == Kind.SELECT && st.target() != null && !st.isLockingRead();
+    }
+
+    private static String purpose(Statement st) {
+        return switch (st.kind()) {
+            case FLUSH_TABLES_WITH_READ_LOCK -> "take the global read lock";
+            case START_TRANSACTION -> "start the consistent snapshot";
+            case UNLOCK_TABLES -> "release the global read lock";
+            case SAVEPOINT, ROLLBACK_TO_SAVEPOINT, RELEASE_SAVEPOINT -> "manage the metadata-lock savepoint";
+            default -> "send " + st.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+        };
+    }
+
+    private java.sql.Statement internal() throws SQLException {
+        if (internal == null) {
+            internal = delegate.createStatement();
+        }
+        return internal;
+    }
+
+    /** Whether every statement would pass unchanged (ordinary traffic): a batch or multi-statement text goes whole. */
+    boolean passUnchanged(List<Statement> parts) {
+        if (degraded) {
+            return true;
+        }
+        try {
+            for (Statement p : parts) {
+                if (!protocol.passesUnchanged(p)) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Sends statements that all pass unchanged in one driver call (a batch, multi-statement text). */
+    <T> T sendWhole(List<Statement> parts, SqlSupplier<T> send) throws SQLException {
+        checkOpen();
+        if (!degraded) {
+            for (Statement p : parts) {
+                protocol.plan(p);
+            }
+        }
+        T result = send.get();
+        if (!degraded) {
+            for (Statement p : parts) {
+                report(protocol.sent(p));
+            }
+        }
+        return result;
+    }
+
+    @FunctionalInterface
+    interface SqlSupplier<T> {
+        T get() throws SQLException;
+    }
+
+    // =================================================================== result sets
+
+    /** Wraps a driver result set of this connection, so the protocol learns when it is finished. */
+    GuardedResultSet wrap(ResultSet raw, java.sql.Statement owner) {
+        if (raw == null) {
+            return null;
+        }
+        GuardedResultSet.Observer observer = this;
+        if (pendingRead != null) {
+            observer = pendingRead;
+            pendingRead = null;
+        }
+        GuardedResultSet rs = new GuardedResultSet(raw, owner, observer);
+        openResultSets.add(rs);
+        protocol.resultSetOpened();
+        return rs;
+    }
+
+    @Override
+    public void finished(GuardedResultSet rs, long rows) {
+        openResultSets.remove(rs);
+        protocol.resultSetFinished();
+    }
+
+    /** A table read of a backup session: its rows and time are reported when its result set finishes. */
+    private final class ReadWatch implements GuardedResultSet.Observer {
+        private final String table;
+        private final long startedAt;
+
+        ReadWatch(String table, long startedAt) {
+            this.table = table;
+            this.startedAt = startedAt;
+        }
+
+        @Override
+        public void finished(GuardedResultSet rs, long rows) {
+            GuardedConnection.this.finished(rs, rows);
+            recorder.tableRead(table, rows, startedAt);
+        }
+    }
+
+    // =================================================================== statements
+
+    Statement classify(String sql) {
+        return Classifier.classify(sql);
+    }
+
+    @Override
+    public java.sql.Statement createStatement() throws SQLException {
+        checkOpen();
+        return new GuardedStatement(this, delegate.createStatement());
+    }
+
+    @Override
+    public java.sql.Statement createStatement(int resultSetType, int resultSetConcurrency) throws SQLException {
+        checkOpen();
+        return new GuardedStatement(this, delegate.createStatement(resultSetType, resultSetConcurrency));
+    }
+
+    @Override
+    public java.sql.Statement createStatement(int resultSetType, int resultSetConcurrency, int resultSetHoldability)
+            throws SQLException {
+        checkOpen();
+        return new GuardedStatement(this, delegate.createStatement(resultSetType, resultSetConcurrency,
+                resultSetHoldability));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql) throws SQLException {
+        checkOpen();
+        return new GuardedPreparedStatement(this, delegate.prepareStatement(sql), sql);
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency)
+            throws SQLException {
+        checkOpen();
+        return new GuardedPreparedStatement(this, delegate.prepareStatement(sql, resultSetType, resultSetConcurrency), sql);
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency,
+                                              int resultSetHoldability) throws SQLException {
+        checkOpen();
+        return new GuardedPreparedStatement(this, delegate.prepareStatement(sql, resultSetType, resultSetConcurrency,
+                resultSetHoldability), sql);
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys) throws SQLException {
+        checkOpen();
+        return new GuardedPreparedStatement(this, delegate.prepareStatement(sql, autoGeneratedKeys), sql);
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
+        checkOpen();
+        return new GuardedPreparedStatement(this, delegate.prepareStatement(sql, columnIndexes), sql);
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
+        checkOpen();
+        return new GuardedPreparedStatement(this, delegate.prepareStatement(sql, columnNames), sql);
+    }
+
+    @Override
+    public CallableStatement prepareCall(String sql) throws SQLException {
+        checkOpen();
+        return new GuardedCallableStatement(this, delegate.prepareCall(sql), sql);
+    }
+
+    @Override
+    public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
+        checkOpen();
+        return new GuardedCallableStatement(this, delegate.prepareCall(sql, resultSetType, resultSetConcurrency), sql);
+    }
+
+    @Override
+    public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency,
+                                         int resultSetHoldability) throws SQLException {
+        checkOpen();
+        return new GuardedCallableStatement(this, delegate.prepareCall(sql, resultSetType, resultSetConcurrency,
+                resultSetHoldability), sql);
+    }
+
+    @Override
+    public String nativeSQL(String sql) throws SQLException {
+        return delegate.nativeSQL(sql);
+    }
+
+    // =================================================================== transaction state
+
+    @Override
+    public void setAutoCommit(boolean autoCommit) throws SQLException {
+        execute(JdbcCall.autocommit(autoCommit), new CallAction(() -> delegate.setAutoCommit(autoCommit)));
+    }
+
+    @Override
+    public boolean getAutoCommit() throws SQLException {
+        checkOpen();
+        // The job's view: an absorbed setAutoCommit(false) must read back as false.
+        return degraded ? delegate.getAutoCommit() : protocol.jobAutoCommit();
+    }
+
+    @Override
+    public void commit() throws SQLException {
+        execute(JdbcCall.COMMIT, new CallAction(delegate::commit));
+    }
+
+    @Override
+    public void rollback() throws SQLException {
+        execute(JdbcCall.ROLLBACK, new CallAction(delegate::rollback));
+    }
+
+    @Override
+    public void setTransactionIsolation(int level) throws SQLException {
+        IsolationLevel l = IsolationLevel.ofJdbc(level);
+        if (l == null) {
+            delegate.setTransactionIsolation(level);
+            return;
+        }
+        execute(JdbcCall.isolation(l), new CallAction(() -> delegate.setTransactionIsolation(level)));
+    }
+
+    @Override
+    public int getTransactionIsolation() throws SQLException {
+        checkOpen();
+        IsolationLevel l = degraded ? null : protocol.jobIsolation();
+        return l != null ? l.jdbc() : delegate.getTransactionIsolation();
+    }
+
+    /** A JDBC call the job makes (commit, setAutoCommit, ...): its answer when absorbed is nothing. */
+    private final class CallAction implements JobAction<Void> {
+        private final SqlRunnable call;
+
+        CallAction(SqlRunnable call) {
+            this.call = call;
+        }
+
+        @Override
+        public Void run(String rewrite) throws SQLException {
+            if (rewrite != null) {
+                internal().execute(rewrite);
+            } else {
+                call.run();
+            }
+            return null;
+        }
+
+        @Override
+        public Void answer(Result result) {
+            return null;
+        }
+    }
+
+    @FunctionalInterface
+    interface SqlRunnable {
+        void run() throws SQLException;
+    }
+
+    // =================================================================== lifecycle
+
+    @Override
+    public void close() throws SQLException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (!degraded) {
+                releaseForClose();
+            }
+        } finally {
+            if (internal != null) {
+                try {
+                    internal.close();
+                } catch (SQLException e) {
+                    LOG.debug("closing backup-guard's statement failed", e);
+                }
+            }
+            delegate.close();
+        }
+    }
+
+    /**
+     * Leak safety: a connection closed (or returned to a pool) while it holds the global read lock, table locks or
+     * a snapshot releases them first. Open result sets are closed first (drivers drain them), because nothing may be
+     * sent while one streams.
+     */
+    private void releaseForClose() {
+        for (GuardedResultSet rs : new ArrayList<>(openResultSets)) {
+            try {
+                rs.close();
+            } catch (SQLException e) {
+                LOG.debug("closing an open result set before release failed", e);
+            }
+        }
+        int before = protocol.sessionsEnded();
+        boolean wasBackup = recording;
+        Plan plan;
+        try {
+            plan = protocol.planClose();
+        } catch (RuntimeException e) {
+            LOG.error("backup-guard failed internally while closing a connection", e);
+            return;
+        }
+        for (Step step : plan.steps()) {
+            if (step instanceof Step.Inject i) {
+                try {
+                    sendGuarded(i.statement());
+                } catch (SQLException e) {
+                    LOG.warn("backup-guard could not release the backup session's locks before closing: {}",
+                            e.getMessage());
+                    break;
+                }
+            }
+        }
+        if (wasBackup) {
+            recording = false;
+            recorder.sessionEnded(protocol.verdict(), protocol.sessionsEnded() > before ? "connection closed" : "closed");
+        }
+    }
+
+    @Override
+    public boolean isClosed() throws SQLException {
+        return closed || delegate.isClosed();
+    }
+
+    @Override
+    public void abort(Executor executor) throws SQLException {
+        closed = true;
+        delegate.abort(executor);
+    }
+
+    private void checkOpen() throws SQLException {
+        if (closed) {
+            throw new SQLException("connection is closed", "08003");
+        }
+    }
+
+    // =================================================================== wrapper
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        if (iface.isInstance(delegate)) {
+            return iface.cast(delegate);
+        }
+        return delegate.unwrap(iface);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) {
+        if (iface.isInstance(this) || iface.isInstance(delegate)) {
+            return true;
+        }
+        try {
+            return delegate.isWrapperFor(iface);
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "GuardedConnection[" + delegate + "]";
+    }
+
+    // =================================================================== plain delegation
+
+    @Override
+    public DatabaseMetaData getMetaData() throws SQLException {
+        return delegate.getMetaData();
+    }
+
+    @Override
+    public void setReadOnly(boolean readOnly) throws SQLException {
+        delegate.setReadOnly(readOnly);
+    }
+
+    @Override
+    public boolean isReadOnly() throws SQLException {
+        return delegate.isReadOnly();
+    }
+
+    @Override
+    public void setCatalog(String catalog) throws SQLException {
+        delegate.setCatalog(catalog);
+        protocol.currentSchema(catalog);
+    }
+
+    @Override
+    public String getCatalog() throws SQLException {
+        return delegate.getCatalog();
+    }
+
+    @Override
+    public SQLWarning getWarnings() throws SQLException {
+        return delegate.getWarnings();
+    }
+
+    @Override
+    public void clearWarnings() throws SQLException {
+        delegate.clearWarnings();
+    }
+
+    @Override
+    public Map<String, Class<?>> getTypeMap() throws SQLException {
+        return delegate.getTypeMap();
+    }
+
+    @Override
+    public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
+        delegate.setTypeMap(map);
+    }
+
+    @Override
+    public void setHoldability(int holdability) throws SQLException {
+        delegate.setHoldability(holdability);
+    }
+
+    @Override
+    public int getHoldability() throws SQLException {
+        return delegate.getHoldability();
+    }
+
+    @Override
+    public Savepoint setSavepoint() throws SQLException {
+        return delegate.setSavepoint();
+    }
+
+    @Override
+    public Savepoint setSavepoint(String name) throws SQLException {
+        return delegate.setSavepoint(name);
+    }
+
+    @Override
+    public void rollback(Savepoint savepoint) throws SQLException {
+        delegate.rollback(savepoint);
+    }
+
+    @Override
+    public void releaseSavepoint(Savepoint savepoint) throws SQLException {
+        delegate.releaseSavepoint(savepoint);
+    }
+
+    @Override
+    public Clob createClob() throws SQLException {
+        return delegate.createClob();
+    }
+
+    @Override
+    public Blob createBlob() throws SQLException {
+        return delegate.createBlob();
+    }
+
+    @Override
+    public NClob createNClob() throws SQLException {
+        return delegate.createNClob();
+    }
+
+    @Override
+    public SQLXML createSQLXML() throws SQLException {
+        return delegate.createSQLXML();
+    }
+
+    @Override
+    public boolean isValid(int timeout) throws SQLException {
+        return delegate.isValid(timeout);
+    }
+
+    @Override
+    public void setClientInfo(String name, String value) throws SQLClientInfoException {
+        delegate.setClientInfo(name, value);
+    }
+
+    @Override
+    public void setClientInfo(Properties properties) throws SQLClientInfoException {
+        delegate.setClientInfo(properties);
+    }
+
+    @Override
+    public String getClientInfo(String name) throws SQLException {
+        return delegate.getClientInfo(name);
+    }
+
+    @Override
+    public Properties getClientInfo() throws SQLException {
+        return delegate.getClientInfo();
+    }
+
+    @Override
+    public Array createArrayOf(String typeName, Object[] elements) throws SQLException {
+        return delegate.createArrayOf(typeName, elements);
+    }
+
+    @Override
+    public Struct createStruct(String typeName, Object[] attributes) throws SQLException {
+        return delegate.createStruct(typeName, attributes);
+    }
+
+    @Override
+    public void setSchema(String schema) throws SQLException {
+        delegate.setSchema(schema);
+    }
+
+    @Override
+    public String getSchema() throws SQLException {
+        return delegate.getSchema();
+    }
+
+    @Override
+    public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
+        delegate.setNetworkTimeout(executor, milliseconds);
+    }
+
+    @Override
+    public int getNetworkTimeout() throws SQLException {
+        return delegate.getNetworkTimeout();
+    }
+
+    @Override
+    public void beginRequest() throws SQLException {
+        delegate.beginRequest();
+    }
+
+    @Override
+    public void endRequest() throws SQLException {
+        delegate.endRequest();
+    }
+
+    @Override
+    public boolean setShardingKeyIfValid(ShardingKey shardingKey, ShardingKey superShardingKey, int timeout)
+            throws SQLException {
+        return delegate.setShardingKeyIfValid(shardingKey, superShardingKey, timeout);
+    }
+
+    @Override
+    public boolean setShardingKeyIfValid(ShardingKey shardingKey, int timeout) throws SQLException {
+        return delegate.setShardingKeyIfValid(shardingKey, timeout);
+    }
+
+    @Override
+    public void setShardingKey(ShardingKey shardingKey, ShardingKey superShardingKey) throws SQLException {
+        delegate.setShardingKey(shardingKey, superShardingKey);
+    }
+
+    @Override
+    public void setShardingKey(ShardingKey shardingKey) throws SQLException {
+        delegate.setShardingKey(shardingKey);
+    }
+}

@@ -1,0 +1,31 @@
+package dev.backupguard.lock;
+
+import java.sql.SQLException;
+
+/**
+ * Takes the global read lock (FLUSH TABLES WITH READ LOCK) safely: whoever sends the FTWRL, the job or the guard,
+ * sends it through here. Implementations check for long queries first, bound the wait and retry; the plain
+ * {@link #DIRECT} one just sends it.
+ */
+public interface GlobalReadLockGuard {
+
+    /** Sends one FTWRL attempt; may be called again for a retry. */
+    @FunctionalInterface
+    interface Attempt<T> {
+        T send() throws SQLException;
+    }
+
+    <T> T acquire(LockRequest request, Attempt<T> ftwrl) throws SQLException;
+
+    /** The lock was released (UNLOCK TABLES sent, or the connection is going away). */
+    default void released(LockRequest request) {
+    }
+
+    /** Sends the FTWRL with no checks: for tests of the protocol path alone. */
+    GlobalReadLockGuard DIRECT = new GlobalReadLockGuard() {
+        @Override
+        public <T> T acquire(LockRequest request, Attempt<T> ftwrl) throws SQLException {
+            return ftwrl.send();
+        }
+    };
+}

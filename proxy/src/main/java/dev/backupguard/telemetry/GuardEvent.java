@@ -1,0 +1,109 @@
+package dev.backupguard.telemetry;
+
+import dev.backupguard.protocol.BinlogCoordinates;
+import dev.backupguard.protocol.Finding;
+import dev.backupguard.protocol.SnapshotWay;
+
+import java.util.List;
+
+/**
+ * What a backup session did to the server, as typed events. Every event carries its {@link Origin}: the connection,
+ * the backup session and a monotonic timestamp. Durations are in microseconds; SQL text is already redacted when
+ * redaction is on.
+ */
+public sealed interface GuardEvent {
+
+    Origin origin();
+
+    /** The event's type name, as written in the {@code event} field of the JSON trace. */
+    default String name() {
+        String n = getClass().getSimpleName();
+        StringBuilder b = new StringBuilder(n.length() + 4);
+        for (int i = 0; i < n.length(); i++) {
+            char c = n.charAt(i);
+            if (Character.isUpperCase(c) && i > 0) {
+                b.append('_');
+            }
+            b.append(Character.toLowerCase(c));
+        }
+        return b.toString();
+    }
+
+    /**
+     * @param connectionId the server's connection (thread) id, 0 when unknown
+     * @param sessionId    the backup session, unique in this JVM; 0 for events outside a backup session
+     * @param nanos        {@link System#nanoTime()} when it happened
+     * @param epochMicros  wall-clock time when it happened, microseconds since the epoch
+     */
+    record Origin(long connectionId, long sessionId, long nanos, long epochMicros) {
+    }
+
+    /** The locks a backup takes. */
+    enum LockKind { GLOBAL_READ_LOCK, LOCK_TABLES, LOCK_INSTANCE_FOR_BACKUP, BACKUP_STAGE }
+
+    record LockRequested(Origin origin, LockKind kind, String statement) implements GuardEvent {
+    }
+
+    record LockAcquired(Origin origin, LockKind kind, long waitMicros, int attempts) implements GuardEvent {
+    }
+
+    record LockReleased(Origin origin, LockKind kind, long holdMicros) implements GuardEvent {
+    }
+
+    /** How many other sessions were waiting on our lock when we released it, and the longest wait among them. */
+    record Collateral(Origin origin, LockKind kind, int waitingSessions, long longestWaitMicros, int metadataLockWaiters)
+            implements GuardEvent {
+    }
+
+    record SnapshotStarted(Origin origin, String isolation, SnapshotWay way, BinlogCoordinates coordinates)
+            implements GuardEvent {
+    }
+
+    record SnapshotEnded(Origin origin, long ageMicros, String how) implements GuardEvent {
+    }
+
+    record TableReadStarted(Origin origin, String table) implements GuardEvent {
+    }
+
+    record TableReadFinished(Origin origin, String table, long rows, long micros) implements GuardEvent {
+    }
+
+    /** ROLLBACK TO SAVEPOINT released the metadata locks these tables held for {@code holdMicros}. */
+    record MetadataLocksReleased(Origin origin, List<String> tables, long holdMicros) implements GuardEvent {
+    }
+
+    /** One plan step on a backup connection. */
+    record StatementStep(Origin origin, Action action, String statement, String rule, long micros) implements GuardEvent {
+        /** What happened to the statement. */
+        public enum Action { PASSED, REWRITTEN, INJECTED, ABSORBED, REFUSED }
+    }
+
+    /** A correction, refusal, report or violation, with the rule. */
+    record RuleApplied(Origin origin, Finding finding) implements GuardEvent {
+    }
+
+    /** A statement another session runs, seen in information_schema.processlist. */
+    record RunningQuery(long id, String user, String host, String db, String command, long seconds, String state,
+                        String info) {
+    }
+
+    record PreflightChecked(Origin origin, List<RunningQuery> longQueries, String outcome, long waitedMicros)
+            implements GuardEvent {
+    }
+
+    record LockWaitCancelled(Origin origin, int attempt, long waitedMicros, String state) implements GuardEvent {
+    }
+
+    record QueryKilled(Origin origin, RunningQuery query) implements GuardEvent {
+    }
+
+    record LockHoldExceeded(Origin origin, LockKind kind, long heldMicros, long limitMicros, String action)
+            implements GuardEvent {
+    }
+
+    /** The end of a backup session: totals and the verdict. */
+    record SessionSummary(Origin origin, boolean consistent, List<String> reasons, BinlogCoordinates coordinates,
+                          int tablesRead, long globalLockWaitMicros, long globalLockHoldMicros, long snapshotAgeMicros,
+                          int corrections, int refusals, int violations) implements GuardEvent {
+    }
+}

@@ -1,0 +1,142 @@
+package dev.backupguard.protocol;
+
+import dev.backupguard.classify.Classifier;
+import dev.backupguard.classify.Kind;
+import dev.backupguard.classify.Statement;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Carries out plans the way the JDBC adapter does, against no server: records what would reach the server, feeds it
+ * back to the protocol, answers coordinate reads with fixed values. Lets every rule be tested as "the exact sequence
+ * the server would receive".
+ */
+final class Simulation {
+
+    static final String FILE = "binlog.000002";
+    static final long POSITION = 1234;
+    static final String GTID = "0-1-42";
+
+    final SessionProtocol protocol;
+    final ServerFacts facts;
+    /** What reached the server, in order: the SQL text, or {@code jdbc:<sql>} for a JDBC call. */
+    final List<String> sent = new ArrayList<>();
+    final List<Finding> findings = new ArrayList<>();
+    final List<Finding> violations = new ArrayList<>();
+    final List<Finding> refusals = new ArrayList<>();
+    /** Statements answered without reaching the server. */
+    final List<String> absorbed = new ArrayList<>();
+    Result lastAnswer;
+
+    Simulation(ProtocolSettings settings, ServerFacts facts) {
+        this.protocol = new SessionProtocol(settings);
+        this.facts = facts;
+    }
+
+    static Simulation of(Mode mode, Role role, ServerFacts facts) {
+        return new Simulation(ProtocolSettings.of(mode, role), facts);
+    }
+
+    /** Runs the job's SQL; returns false when it was refused. Multi-statement text is split. */
+    boolean job(String sql) {
+        boolean ok = true;
+        for (Statement st : Classifier.classifyAll(sql)) {
+            ok &= run(st);
+            if (!ok) {
+                break;
+            }
+        }
+        return ok;
+    }
+
+    /** Runs a sequence of job statements, stopping at the first refusal. */
+    Simulation jobs(String... sqls) {
+        for (String s : sqls) {
+            if (!job(s)) {
+                break;
+            }
+        }
+        return this;
+    }
+
+    /** A JDBC call (one of the {@link JdbcCall} statements). */
+    boolean call(Statement jdbc) {
+        return run(jdbc);
+    }
+
+    void close() {
+        execute(protocol.planClose(), null);
+    }
+
+    boolean run(Statement st) {
+        Plan plan = protocol.plan(st);
+        return execute(plan, st);
+    }
+
+    private boolean execute(Plan plan, Statement job) {
+        findings.addAll(plan.findings());
+        for (Step step : plan.steps()) {
+            if (step instanceof Step.Inject i) {
+                send(i.statement());
+            } else if (step instanceof Step.Execute e) {
+                send(e.statement() != null ? e.statement() : job);
+            } else if (step instanceof Step.ReadCoordinates r) {
+                readCoordinates(r.source());
+            } else if (step instanceof Step.Answer a) {
+                absorbed.add(job.sql());
+                lastAnswer = a.result();
+            } else if (step instanceof Step.AnswerCoordinates a) {
+                absorbed.add(job.sql());
+                lastAnswer = protocol.coordinatesResult(a.statement());
+            } else if (step instanceof Step.Refuse r) {
+                refusals.add(r.finding());
+                return false;
+            } else if (step instanceof Step.LearnFacts) {
+                protocol.facts(facts);
+                return run(job);
+            } else if (step instanceof Step.Replan) {
+                return run(job);
+            }
+        }
+        return true;
+    }
+
+    private void send(Statement st) {
+        sent.add(JdbcCall.isCall(st) ? "jdbc:" + st.sql() : st.sql());
+        violations.addAll(protocol.sent(st));
+    }
+
+    private void readCoordinates(BinlogCoordinates.Source source) {
+        if (source == BinlogCoordinates.Source.SNAPSHOT_STATUS) {
+            send(CoordinatesQueries.SNAPSHOT_STATUS);
+            Statement gtid = CoordinatesQueries.binlogGtidPos(facts, FILE, POSITION);
+            if (gtid != null) {
+                send(gtid);
+            }
+        } else {
+            for (Statement st : CoordinatesQueries.locked(facts)) {
+                send(st);
+            }
+        }
+        protocol.coordinates(new BinlogCoordinates(FILE, POSITION, GTID, source));
+    }
+
+    /** The statements sent, as their kinds: compact for assertions that do not care about text. */
+    List<Kind> sentKinds() {
+        List<Kind> out = new ArrayList<>();
+        for (String s : sent) {
+            out.add(Classifier.classify(s.startsWith("jdbc:") ? s.substring(5) : s).kind());
+        }
+        return out;
+    }
+
+    List<Rule> violatedRules() {
+        return violations.stream().map(Finding::rule).toList();
+    }
+
+    List<Rule> consistencyViolations() {
+        return violations.stream().filter(f -> f.rule().severity() == Rule.Severity.CONSISTENCY)
+                .map(Finding::rule).toList();
+    }
+}
