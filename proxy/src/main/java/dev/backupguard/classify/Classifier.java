@@ -26,6 +26,16 @@ public final class Classifier {
     /**
      * The first statement of {@code sql}. Text after a top-level {@code ;} is not looked at: use
      * {@link #classifyAll(String)} where the connection allows multi-statement text.
+     *
+     * <p>The result's {@link Statement#sql()} is {@code sql} itself (the same String), since the end of the first
+     * statement is not looked for; null is read as the empty text and gives {@link Kind#EMPTY} with sql {@code ""}.
+     *
+     * <p>How much is read: leading whitespace and comments always; from the first keyword on, at most 16 KiB
+     * (Lexer.SCAN_LIMIT), and usually a few words. A SELECT is read up to its table reference and the clause after
+     * it; its tail (FOR UPDATE, INTO, UNION) is read only when the statement ends within the 16 KiB, so a longer query
+     * is never {@link Statement#F_WHOLE_TABLE} and may miss a trailing FOR UPDATE. LOCK TABLES and FLUSH TABLES read
+     * their whole table list. Hints and {@link Statement#F_MALFORMED} are noticed only in the part read (always for
+     * leading comments).
      */
     public static Statement classify(String sql) {
         return Lexer.classifyFirst(sql);
@@ -34,6 +44,11 @@ public final class Classifier {
     /**
      * Every statement of multi-statement text, split at top-level {@code ;} (outside quotes and comments).
      * Empty parts are dropped; an all-empty text gives one {@link Kind#EMPTY} statement. Scans the whole text.
+     *
+     * <p>Each part's {@link Statement#sql()} is its text without the {@code ;} and trimmed of whitespace (the caller's
+     * String when the text is one statement with nothing to trim). A part holding only comments is dropped unless it
+     * carries a hint, which is then kept as an EMPTY statement with the hint flag. Compound statement bodies
+     * ({@code BEGIN ... END} without a client-side DELIMITER) are not recognised: their inner semicolons split too.
      */
     public static List<Statement> classifyAll(String sql) {
         return Lexer.classifyAll(sql);

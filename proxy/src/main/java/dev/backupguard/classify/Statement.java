@@ -9,11 +9,15 @@ import java.util.List;
  * @param sql       the text of this statement (for a part of multi-statement text, that part only, without the {@code ;})
  * @param target    the single table the statement reads or describes: a single-table SELECT (also with WHERE, LIMIT or
  *                  JOIN-free subclauses), {@code TABLE t}, SHOW CREATE TABLE, SHOW COLUMNS; {@code null} otherwise
- *                  (no FROM, joins, several tables, derived tables)
+ *                  (no FROM, joins, several tables, derived tables, a subquery / UNION / CTE anywhere, or a FROM
+ *                  beyond the classifier's read bound)
  * @param tables    the table list of LOCK TABLES and of FLUSH TABLES forms that name tables; empty otherwise
  * @param name      the savepoint of SAVEPOINT / ROLLBACK TO / RELEASE, the database of SHOW CREATE DATABASE and USE,
- *                  the stage of BACKUP STAGE (upper case); {@code null} otherwise
- * @param isolation the level of SET_TRANSACTION_ISOLATION; {@code null} otherwise
+ *                  the stage of BACKUP STAGE (upper case), the {@code FROM d} of SHOW TABLES and SHOW TABLE STATUS;
+ *                  {@code null} otherwise
+ * @param isolation the level of SET_TRANSACTION_ISOLATION ({@code null} there too when the value is DEFAULT or an
+ *                  expression the classifier cannot evaluate); also given for SET_AUTOCOMMIT when the same SET assigns
+ *                  the isolation variable; {@code null} otherwise
  * @param flags     a bit set of the {@code F_*} constants below
  */
 public record Statement(Kind kind, String sql, TableName target, List<TableName> tables, String name,
@@ -21,15 +25,22 @@ public record Statement(Kind kind, String sql, TableName target, List<TableName>
 
     /** FLUSH LOCAL / NO_WRITE_TO_BINLOG: not written to the binary log. */
     public static final int F_LOCAL = 1;
-    /** SET GLOBAL ..., SHOW GLOBAL STATUS: server-wide scope. */
+    /** SET GLOBAL ... (also PERSIST, PERSIST_ONLY, {@code @@global.x}), SHOW GLOBAL STATUS: server-wide scope. */
     public static final int F_GLOBAL = 1 << 1;
-    /** SET TRANSACTION ISOLATION LEVEL without GLOBAL/SESSION: applies to the next transaction only. */
+    /**
+     * SET TRANSACTION ISOLATION LEVEL without GLOBAL/SESSION, and {@code SET @@transaction_isolation = ...} with no
+     * scope: applies to the next transaction only (MySQL manual, "Transaction Characteristic Scope").
+     */
     public static final int F_NEXT_TRANSACTION = 1 << 2;
     /** START TRANSACTION WITH CONSISTENT SNAPSHOT (also inside {@code /*!40100 ... *}{@code /}). */
     public static final int F_CONSISTENT_SNAPSHOT = 1 << 3;
-    /** START TRANSACTION READ ONLY, or SET TRANSACTION ... READ ONLY. */
+    /** START TRANSACTION READ ONLY, or SET TRANSACTION ... READ ONLY, or SET transaction_read_only = ON. */
     public static final int F_READ_ONLY = 1 << 4;
-    /** SELECT of every row of {@link #target()}: one table, no WHERE, LIMIT, HAVING, GROUP BY, JOIN or UNION. */
+    /**
+     * SELECT of every row of {@link #target()}: one table, no WHERE, LIMIT, HAVING, GROUP BY, JOIN or UNION, and
+     * neither DISTINCT nor a PARTITION list (both return fewer rows). Aggregates are not recognised:
+     * {@code SELECT COUNT(*) FROM t} carries the flag.
+     */
     public static final int F_WHOLE_TABLE = 1 << 5;
     /** SELECT ... FOR UPDATE / FOR SHARE / LOCK IN SHARE MODE: takes row locks, not a consistent read. */
     public static final int F_LOCKING_READ = 1 << 6;
@@ -39,7 +50,10 @@ public record Statement(Kind kind, String sql, TableName target, List<TableName>
     public static final int F_AUTOCOMMIT_ON = 1 << 8;
     /** LOCK TABLES with at least one WRITE lock. */
     public static final int F_LOCK_WRITE = 1 << 9;
-    /** Reads a GTID position: {@code @@[global.]gtid_executed}, {@code @@gtid_binlog_pos}, {@code @@gtid_current_pos}, {@code BINLOG_GTID_POS(...)}. */
+    /**
+     * Reads a GTID position: {@code @@[global.]gtid_executed}, {@code @@gtid_binlog_pos}, {@code @@gtid_current_pos},
+     * {@code BINLOG_GTID_POS(...)}; also SHOW VARIABLES whose LIKE/WHERE names one of those variables.
+     */
     public static final int F_GTID_READ = 1 << 10;
     /** SHOW STATUS LIKE 'binlog_snapshot_%' (MariaDB/Percona snapshot coordinates). */
     public static final int F_SNAPSHOT_STATUS_READ = 1 << 11;
