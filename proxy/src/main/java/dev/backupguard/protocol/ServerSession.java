@@ -219,6 +219,30 @@ final class ServerSession {
         return level == IsolationLevel.REPEATABLE_READ || level == IsolationLevel.SERIALIZABLE;
     }
 
+    /**
+     * Whether reading {@code st} now would see the same moment as the backup's earlier reads and coordinates (a read
+     * of a non-transactional table outside the lock is reported on its own, I6). No state changes.
+     */
+    boolean wouldReadConsistently(Statement st) {
+        long reference = dataMoment != 0 ? dataMoment : coordinatesMoment;
+        TableName table = qualify(st.target());
+        if (reference == 0 || (nonTransactional(table) && !globalLock)) {
+            return true;
+        }
+        long moment;
+        if (table != null && lockedTables.contains(table)) {
+            moment = tableLockMoment;
+        } else if (!st.isLockingRead() && (inTransaction || !autocommit)
+                && repeatable(inTransaction ? transactionIsolation
+                : nextTransactionIsolation != null ? nextTransactionIsolation : sessionIsolation)
+                && inTransaction && viewMoment != 0) {
+            moment = viewMoment;
+        } else {
+            moment = globalLock ? lockMoment : -1;
+        }
+        return moment == reference;
+    }
+
     // ------------------------------------------------------------------ applying what reached the server
 
     /**
@@ -304,8 +328,10 @@ final class ServerSession {
             case RELEASE_SAVEPOINT -> savepoints.remove(st.name() == null ? "" : st.name().toLowerCase(Locale.ROOT));
             case DML -> {
                 ensureTransactionIfNoAutocommit();
-                if (judge) {
-                    out.add(violation(Rule.WRITE_IN_BACKUP, position, st, "a write inside a backup session"));
+                // Inside the snapshot the write is seen by the reads that follow (the dump would hold uncommitted
+                // data) and a savepoint rollback would undo it; before the snapshot it harms nothing.
+                if (judge && snapshotOpen()) {
+                    out.add(violation(Rule.WRITE_IN_BACKUP, position, st, "a write inside the backup's snapshot"));
                 }
             }
             case SHOW_CREATE_TABLE, SHOW_COLUMNS -> {
@@ -362,9 +388,19 @@ final class ServerSession {
             why = Rule.LOCKING_READ;
             whyDetail = "a locking read sees the latest rows, not the snapshot";
         } else if (nonTransactional(table)) {
-            moment = lockedOrNew();
-            why = Rule.NON_TRANSACTIONAL_TABLE;
-            whyDetail = "table " + table + " is not transactional and was read without the global read lock";
+            if (globalLock) {
+                moment = lockMoment;
+            } else {
+                // I6: its rows are as of this SELECT, in no snapshot: reported by name, and not taken as the
+                // moment the rest of the backup is compared with.
+                if (judge) {
+                    out.add(violation(Rule.NON_TRANSACTIONAL_TABLE, position, st, "table " + table
+                            + " is not transactional and was read without the global read lock"));
+                }
+                dataReads++;
+                tablesRead.add(table);
+                return;
+            }
         } else if (inTransaction && repeatable(transactionIsolation)) {
             if (viewMoment == 0) {
                 createView(false);
@@ -414,6 +450,10 @@ final class ServerSession {
                 out.add(coordinatesMismatch(st, position));
             }
         } else if (moment != dataMoment) {
+            if (why == null && transactionEndedBy != null) {
+                why = transactionEndRule;
+                whyDetail = "the snapshot was ended by " + Finding.abbreviate(transactionEndedBy);
+            }
             Rule rule = why != null ? why : Rule.SNAPSHOT_START;
             String detail = (whyDetail != null ? whyDetail : "read at another moment")
                     + ": " + name + " is not consistent with " + (firstTable == null ? "the first read" : firstTable);
@@ -485,7 +525,6 @@ final class ServerSession {
         nextTransactionIsolation = null;
         viewMoment = 0;
         viewFromConsistentSnapshot = false;
-        transactionEndedBy = null;
     }
 
     private void ensureTransaction() {

@@ -215,7 +215,7 @@ public final class SessionProtocol {
             replanning = true;
             return Plan.LEARN_FACTS;
         }
-        return guardStreams(backupPlan(st), st);
+        return guardPlan(backupPlan(st), st);
     }
 
     /** The plan for closing the connection: release whatever the session still holds on the server. */
@@ -225,6 +225,13 @@ public final class SessionProtocol {
             return Plan.NOTHING;
         }
         Plan.Builder p = new Plan.Builder();
+        if (settings.mode() == Mode.AUDIT) {
+            // Audit mode changes nothing, except that no lock outlives the connection (a pool would keep it).
+            if (server.globalLock() || server.tableLocks()) {
+                p.inject(UNLOCK_TABLES);
+            }
+            return p.isEmpty() ? Plan.NOTHING : p.build();
+        }
         addSessionEnd(p, false);
         return p.isEmpty() ? Plan.NOTHING : p.build();
     }
@@ -493,7 +500,9 @@ public final class SessionProtocol {
             case DML -> snapshotOpen()
                     ? refuse(Rule.WRITE_IN_BACKUP, st, "writes are not allowed in a backup session")
                     : Plan.PASS;
-            case SAVEPOINT, ROLLBACK_TO_SAVEPOINT, RELEASE_SAVEPOINT -> {
+            case SAVEPOINT -> {
+                // The job sets savepoints of its own (mysqldump-like code): rolling back to the guard's earlier
+                // savepoint would destroy them, so the job's own rollbacks release the metadata locks from now on.
                 if (st.name() != null && !st.name().equalsIgnoreCase(settings.savepoint())) {
                     jobManagesSavepoints = true;
                 }
@@ -523,12 +532,15 @@ public final class SessionProtocol {
         if (st.isLockingRead() && (snapshotOpen() || !server.globalLock())) {
             return refuse(Rule.LOCKING_READ, st, "a locking read of " + describe(table) + " does not read the snapshot");
         }
+        if (!server.wouldReadConsistently(st)) {
+            String ended = server.transactionEndedBy() == null ? ""
+                    : "; the snapshot was ended by " + Finding.abbreviate(server.transactionEndedBy());
+            return refuse(Rule.SNAPSHOT_START, st, "reading " + describe(table) + " now would see another moment "
+                    + "than the tables this backup already read " + server.tablesRead() + ended);
+        }
         if (!snapshotOpen()) {
             if ((table != null && server.tableLocked(table)) || server.globalLock()) {
                 return Plan.PASS; // read under the job's own lock: consistent as of that lock
-            }
-            if (jobEndedBy != null) {
-                return Plan.PASS;
             }
             String detail = server.inTransaction()
                     ? "the read of " + describe(table) + " would create the read view now, not under a lock"
@@ -600,6 +612,12 @@ public final class SessionProtocol {
         if (server.globalLock()) {
             return Plan.PASS;
         }
+        if (settings.modeOf(Rule.SNAPSHOT_START) != Mode.ENFORCE) {
+            // The lock itself is safe; what the job does under it is judged statement by statement.
+            return server.previousWasFlushTables() ? Plan.PASS : decide(Rule.FLUSH_BEFORE_LOCK, st,
+                    "no FLUSH TABLES right before the global read lock",
+                    () -> new Plan.Builder().inject(FLUSH_LOCAL_TABLES).execute(null));
+        }
         return decide(Rule.SNAPSHOT_START, st, "started the consistent snapshot and read the coordinates at the "
                 + "job's global read lock", () -> startSnapshot(st, Start.JOB_GLOBAL_LOCK));
     }
@@ -640,11 +658,12 @@ public final class SessionProtocol {
             return decide(Rule.REPEATABLE_READ, st, "the session is at " + server.sessionIsolation().sql()
                     + ", where WITH CONSISTENT SNAPSHOT is ignored", () -> startSnapshot(st, Start.JOB_TRANSACTION));
         }
-        if (facts.binlogOn()) {
-            return decide(Rule.COORDINATES_OUTSIDE_LOCK, st, "started the snapshot with its binlog coordinates",
-                    () -> startSnapshot(st, Start.JOB_TRANSACTION));
+        if (settings.modeOf(Rule.SNAPSHOT_START) != Mode.ENFORCE) {
+            // A consistent snapshot under REPEATABLE READ is safe; coordinates read later are judged then.
+            return Plan.PASS;
         }
-        return decide(Rule.SNAPSHOT_START, st, "started the snapshot", () -> startSnapshot(st, Start.JOB_TRANSACTION));
+        return decide(Rule.SNAPSHOT_START, st, facts.binlogOn() ? "started the snapshot with its binlog coordinates"
+                : "started the snapshot", () -> startSnapshot(st, Start.JOB_TRANSACTION));
     }
 
     private Plan planEnd(Statement st) {
@@ -678,8 +697,9 @@ public final class SessionProtocol {
     }
 
     private Plan planIsolation(Statement st) {
-        if (st.isGlobal() || !snapshotOpen() || st.isolation() == IsolationLevel.REPEATABLE_READ) {
-            return Plan.PASS;
+        if (st.isGlobal() || !snapshotOpen() || st.isolation() == IsolationLevel.REPEATABLE_READ
+                || settings.modeOf(Rule.REPEATABLE_READ) != Mode.ENFORCE) {
+            return Plan.PASS; // a new session level does not change the running snapshot's
         }
         return decide(Rule.REPEATABLE_READ, st, "kept REPEATABLE READ for the snapshot; the job's "
                 + st.isolation().sql() + " is restored when the backup session ends",
@@ -981,18 +1001,32 @@ public final class SessionProtocol {
         return new Finding(rule, outcome, position, st == null ? null : st.sql(), detail);
     }
 
-    /** Never inject on a connection with an open result set: Connector/J would throw, MariaDB would buffer the rest. */
-    private Plan guardStreams(Plan plan, Statement st) {
-        if (openResultSets == 0 || plan.isPass()) {
+    /**
+     * Last checks on a plan. Never inject on a connection with an open result set: Connector/J would throw, MariaDB
+     * would buffer the rest. Never start a snapshot after this backup session already read tables outside one
+     * (under the job's own table locks): neither it nor its coordinates could match those tables.
+     */
+    private Plan guardPlan(Plan plan, Statement st) {
+        if (plan.isPass()) {
             return plan;
         }
         for (Step s : plan.steps()) {
-            if (s instanceof Step.Inject || s instanceof Step.ReadCoordinates) {
+            if (openResultSets > 0 && (s instanceof Step.Inject || s instanceof Step.ReadCoordinates)) {
                 return refusal(Rule.SNAPSHOT_START, st, "backup-guard must send statements first, but a result set "
                         + "is still open on this connection; read it to the end or close it before this statement");
             }
+            if (server.dataReads() > 0 && startsSnapshot(s)) {
+                return refusal(Rule.SNAPSHOT_START, st, "this backup session already read " + server.tablesRead()
+                        + " outside a snapshot (under the job's own table locks); a snapshot or coordinates taken "
+                        + "now would not match them");
+            }
         }
         return plan;
+    }
+
+    private static boolean startsSnapshot(Step s) {
+        Statement st = s instanceof Step.Inject i ? i.statement() : s instanceof Step.Execute e ? e.statement() : null;
+        return st != null && st.kind() == Kind.START_TRANSACTION && st.isConsistentSnapshot();
     }
 
     private static String describe(TableName t) {

@@ -54,8 +54,8 @@ class EnforcePropertyTest {
 
     @Test
     void enforceModeOutputSatisfiesTheInvariantsOrEndsInARefusal() {
-        Random random = new Random(20261122L);
-        int sequences = 3000;
+        Random random = new Random(Long.getLong("bg.seed", 20261122L));
+        int sequences = Integer.getInteger("bg.sequences", 3000);
         int refusedSequences = 0;
         for (int n = 0; n < sequences; n++) {
             ServerFacts facts = SERVERS.get(random.nextInt(SERVERS.size()));
@@ -80,7 +80,16 @@ class EnforcePropertyTest {
                 refusedSequences++;
             }
 
-            List<Rule> allowed = myisam ? List.of(Rule.NON_TRANSACTIONAL_TABLE, Rule.LOCK_WHOLE_DUMP) : List.of();
+            List<Rule> allowed = new ArrayList<>();
+            if (myisam) {
+                allowed.add(Rule.NON_TRANSACTIONAL_TABLE);
+                allowed.add(Rule.LOCK_WHOLE_DUMP);
+            }
+            if (trace.contains("SAVEPOINT mine")) {
+                // A job with savepoints of its own manages them: rolling back to the guard's earlier savepoint
+                // would destroy the job's, so the guard stops releasing metadata locks for it.
+                allowed.add(Rule.MDL_PER_TABLE);
+            }
             assertThat(s.violatedRules())
                     .as("sequence %d on %s %s, %s:%n  job: %s%n  sent: %s", n, facts.flavor(), facts.version(),
                             settings.role(), trace, s.sent)
