@@ -42,8 +42,8 @@ import java.util.stream.Stream;
  *       {@code mariadb-install-db} and deleted on stop ({@code -Dbackupguard.mariadb.keep=true} keeps it);</li>
  *   <li>writes a binary log ({@code log_bin}, {@code server_id=1}, {@code binlog_format=ROW}), InnoDB default;</li>
  *   <li>logs every statement to {@code mysql.general_log} ({@code general_log=1}, {@code log_output=TABLE}), read
- *       with {@link #generalLog(long)}; the fixture's own connection runs with {@code sql_log_off=1}, so the log
- *       holds only what tests sent;</li>
+ *       with {@link #generalLog(long)}; the fixture's own connection runs with {@code sql_log_off=1} (only its
+ *       connect lines are logged, and {@link #generalLog()} leaves them out), so the log holds what tests sent;</li>
  *   <li>has a {@linkplain #rootPassword() root password} (random per server, never empty) and an
  *       {@linkplain #appUser() application user} that only gets SELECT, INSERT, UPDATE, DELETE on the databases made
  *       by {@link #createDatabase(String)} (no SUPER, RELOAD, PROCESS, LOCK TABLES).</li>
@@ -519,7 +519,8 @@ public final class MariaDbServer implements AutoCloseable {
                         continue;
                     }
                     // argument is MEDIUMTEXT in utf8mb3 on MariaDB 11.4 (MEDIUMBLOB on MySQL): getString decodes
-                    // either; characters outside the BMP were already lost by the server (logged as '?').
+                    // either. Characters outside the BMP do not fit utf8mb3: the server logs them as the text
+                    // "\xF0\x9F\x98\x80" (backslash escapes of the bytes).
                     entries.add(new GeneralLogEntry(entries.size(), rs.getObject(1, LocalDateTime.class), thread,
                             rs.getString(3), rs.getString(4)));
                 }
