@@ -696,7 +696,7 @@ public final class MariaDbServer implements AutoCloseable {
                     if (ownerAlive(dir)) {
                         continue;
                     }
-                    readPid(dir.resolve("server")).flatMap(ProcessHandle::of)
+                    readPid(dir.resolve("server")).flatMap(ProcessHandle::of).filter(StaleServers::running)
                             .filter(p -> p.info().commandLine().orElse("").contains(dir.resolve("data").toString()))
                             .ifPresent(p -> {
                                 p.destroyForcibly();
@@ -714,11 +714,29 @@ public final class MariaDbServer implements AutoCloseable {
                 String[] owner = Files.readString(runDir.resolve("owner")).trim().split(" ");
                 long pid = Long.parseLong(owner[0]);
                 long started = Long.parseLong(owner[1]);
-                return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                return ProcessHandle.of(pid).filter(StaleServers::running)
                         .filter(p -> p.info().startInstant().map(Instant::toEpochMilli).orElse(0L) == started)
                         .isPresent();
             } catch (IOException | RuntimeException e) {
                 return false;
+            }
+        }
+
+        /**
+         * Alive and not a zombie. A JVM killed with SIGKILL stays a zombie until its parent reaps it (an init that
+         * reaps lazily can take seconds), and ProcessHandle.isAlive() is true for a zombie.
+         */
+        private static boolean running(ProcessHandle p) {
+            if (!p.isAlive()) {
+                return false;
+            }
+            try {
+                String stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"));
+                // pid (comm) state ...: comm may contain spaces and parentheses, the state follows the last ')'
+                int end = stat.lastIndexOf(')');
+                return end < 0 || end + 2 >= stat.length() || stat.charAt(end + 2) != 'Z';
+            } catch (IOException | RuntimeException e) {
+                return true; // no /proc: trust isAlive()
             }
         }
 
