@@ -83,7 +83,8 @@ public final class MariaDbServer implements AutoCloseable {
 
     private Process process;
     private int port;
-    private Connection admin;
+    private volatile Connection admin;
+    private Path socketDir;
     private long adminThreadId = -1;
     private Thread shutdownHook;
     private volatile boolean closed;
@@ -125,7 +126,7 @@ public final class MariaDbServer implements AutoCloseable {
             server.boot();
             return server;
         } catch (RuntimeException | Error e) {
-            server.stop(true);
+            server.stop(true, false); // keep install.log and mariadbd.log; the next JVM's start reaps the directory
             throw e;
         }
     }
@@ -141,7 +142,7 @@ public final class MariaDbServer implements AutoCloseable {
             Files.createDirectories(dataDir);
             Files.createDirectories(runDir.resolve("tmp"));
             StaleServers.writeOwner(runDir);
-            shutdownHook = new Thread(() -> stop(false), "mariadb-test-server-shutdown");
+            shutdownHook = new Thread(() -> stop(false, true), "mariadb-test-server-shutdown");
             Runtime.getRuntime().addShutdownHook(shutdownHook);
             installSystemTables();
             startServer();
@@ -273,7 +274,8 @@ public final class MariaDbServer implements AutoCloseable {
 
     private void writeClientOptions() throws IOException {
         // For mariadb / mariadb-dump: --defaults-file keeps the password off the command line (ps) and out of
-        // any other option file. skip-ssl: the 11.4 client would otherwise insist on verifying a TLS certificate.
+        // any other option file. skip-ssl: without it the 11.4 client refuses the TLS-less server with
+        // "ERROR 2026 (HY000): TLS/SSL error: SSL is required, but the server does not support it".
         String options = "[client]\n"
                 + "host=" + HOST + "\n"
                 + "port=" + port + "\n"
@@ -291,35 +293,36 @@ public final class MariaDbServer implements AutoCloseable {
     /** Stops the server (SIGTERM, a clean InnoDB shutdown; SIGKILL after 30 s) and deletes its data. Idempotent. */
     @Override
     public void close() {
-        stop(true);
+        stop(true, true);
     }
 
     public boolean isRunning() {
         return !closed && process != null && process.isAlive();
     }
 
-    private void stop(boolean removeHook) {
+    private void stop(boolean removeHook, boolean deleteData) {
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
         }
-        synchronized (adminLock) {
-            if (admin != null) {
-                try {
-                    admin.close();
-                } catch (SQLException ignored) {
-                    // the server goes away anyway
-                }
-                admin = null;
-            }
-        }
+        // The server goes first, without taking adminLock: a test thread may hold it in a long fixture statement,
+        // and this also runs in the shutdown hook, which must not block.
         if (process != null && process.isAlive()) {
             process.destroy(); // SIGTERM: mariadbd shuts down cleanly
             if (!waitQuietly(process, STOP_TIMEOUT)) {
                 process.destroyForcibly();
                 waitQuietly(process, Duration.ofSeconds(10));
+            }
+        }
+        Connection fixtureConnection = admin;
+        admin = null;
+        if (fixtureConnection != null) {
+            try {
+                fixtureConnection.abort(Runnable::run); // the socket is dead: do not wait for a lock or a reply
+            } catch (SQLException | RuntimeException ignored) {
+                // nothing left to release
             }
         }
         if (removeHook && shutdownHook != null) {
@@ -329,9 +332,12 @@ public final class MariaDbServer implements AutoCloseable {
                 // the JVM is already shutting down
             }
         }
-        if (!Boolean.getBoolean("backupguard.mariadb.keep")) {
+        if (deleteData && !Boolean.getBoolean("backupguard.mariadb.keep")) {
             try {
                 MariaDbDistribution.deleteRecursively(runDir);
+                if (socketDir != null) {
+                    MariaDbDistribution.deleteRecursively(socketDir);
+                }
             } catch (IOException ignored) {
                 // the next start reaps it
             }
@@ -623,9 +629,10 @@ public final class MariaDbServer implements AutoCloseable {
         if (socket.toString().getBytes(StandardCharsets.UTF_8).length <= 100) {
             return socket;
         }
-        Path dir = Files.createTempDirectory("bg-mariadb");
-        dir.toFile().deleteOnExit();
-        return dir.resolve("mariadbd.sock");
+        if (socketDir == null) {
+            socketDir = Files.createTempDirectory("bg-mariadb");
+        }
+        return socketDir.resolve("mariadbd.sock");
     }
 
     private static int freePort() throws IOException {
