@@ -160,6 +160,8 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
             } else if (step instanceof Step.Inject i) {
                 guardSent = true;
                 sendGuarded(i.statement());
+            } else if (step instanceof Step.TryInject t) {
+                tryGuarded(t.statement());
             } else if (step instanceof Step.ReadCoordinates r) {
                 guardSent = true;
                 readCoordinates(r.source());
@@ -231,6 +233,11 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
             }
         } catch (SQLException e) {
             report(protocol.failed(st, e.getErrorCode()));
+            if (st == SessionProtocol.RESTORE_BINLOG) {
+                // Never hand back a connection whose writes would not reach the binlog (replicas would diverge).
+                LOG.error("backup-guard could not switch binary logging back on for this session; closing it");
+                abortBackup();
+            }
             recover(e);
             throw new SQLException("backup-guard could not " + purpose(st) + ": " + e.getMessage()
                     + " (statement: " + st.sql() + ")", e.getSQLState(), e.getErrorCode(), e);
@@ -238,6 +245,20 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
         report(protocol.sent(st));
         recorder.finished(st, Action.INJECTED, t0, false);
         afterSent(st);
+    }
+
+    /** A statement of the guard's that may fail: the failure is reported and the plan goes on. */
+    private void tryGuarded(Statement st) {
+        long t0 = recorder.starting(st);
+        try {
+            internal().execute(st.sql());
+        } catch (SQLException e) {
+            LOG.info("backup-guard: '{}' failed ({} {}); going on without it", st.sql(), e.getErrorCode(), e.getMessage());
+            report(protocol.failed(st, e.getErrorCode()));
+            return;
+        }
+        report(protocol.sent(st));
+        recorder.finished(st, Action.INJECTED, t0, false);
     }
 
     private void afterSent(Statement st) {

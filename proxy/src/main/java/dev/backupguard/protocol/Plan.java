@@ -50,6 +50,11 @@ public record Plan(List<Step> steps, List<Finding> findings) {
             return this;
         }
 
+        Builder tryInject(Statement st) {
+            steps.add(new Step.TryInject(st));
+            return this;
+        }
+
         Builder execute(Statement st) {
             steps.add(new Step.Execute(st));
             return this;

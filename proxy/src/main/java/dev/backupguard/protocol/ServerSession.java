@@ -50,6 +50,7 @@ final class ServerSession {
     private final Set<String> savepoints = new HashSet<>();
     private final Set<TableName> metadataLocked = new LinkedHashSet<>();
     private String transactionEndedBy;
+    private boolean binlogSkipped;
     private Rule transactionEndRule;
 
     // The judge's memory.
@@ -83,6 +84,24 @@ final class ServerSession {
     /** Initial JDBC autocommit state of a connection the guard wraps (the driver knows it without a round trip). */
     void autocommit(boolean on) {
         this.autocommit = on;
+    }
+
+    /** The session sent {@code SET SESSION sql_log_bin = 0} (true) or back to 1 (false). */
+    void binlogSkipped(boolean skipped) {
+        this.binlogSkipped = skipped;
+    }
+
+    boolean binlogSkipped() {
+        return binlogSkipped;
+    }
+
+    /**
+     * Whether ROLLBACK TO SAVEPOINT releases the metadata locks taken after the savepoint. On MariaDB with the binary
+     * log on it does not, unless the session does not log to the binlog (sql_log_bin=0): trans_rollback_to_savepoint
+     * releases MDL only when every engine of the transaction agrees, and the binlog does not (fact 3d).
+     */
+    boolean savepointReleasesMetadataLocks() {
+        return facts == null || facts.flavor() != ServerFacts.Flavor.MARIADB || !facts.binlogOn() || binlogSkipped;
     }
 
     /** A new backup session starts on this connection: forget what the judge saw before it. */
@@ -264,6 +283,8 @@ final class ServerSession {
                 if (judge && !previousWasFlushTables) {
                     once(out, Rule.FLUSH_BEFORE_LOCK, position, st, "no FLUSH TABLES right before the global read lock");
                 }
+                // MariaDB 11.4: FTWRL inside a transaction commits it silently (docs/server-facts.md, fact 3).
+                endTransaction(st, Rule.IMPLICIT_COMMIT);
                 if (st.tables().isEmpty()) {
                     globalLock = true;
                     lockMoment = newMoment();
@@ -324,7 +345,17 @@ final class ServerSession {
                     savepoints.add(st.name().toLowerCase(Locale.ROOT));
                 }
             }
-            case ROLLBACK_TO_SAVEPOINT -> metadataLocked.clear();
+            case ROLLBACK_TO_SAVEPOINT -> {
+                if (savepointReleasesMetadataLocks()) {
+                    metadataLocked.clear();
+                }
+            }
+            case BACKUP_STAGE -> {
+                // BACKUP STAGE START commits implicitly, and BACKUP STAGE END ends the transaction too (fact 3).
+                if ("START".equals(st.name()) || "END".equals(st.name())) {
+                    endTransaction(st, Rule.IMPLICIT_COMMIT);
+                }
+            }
             case RELEASE_SAVEPOINT -> savepoints.remove(st.name() == null ? "" : st.name().toLowerCase(Locale.ROOT));
             case DML -> {
                 ensureTransactionIfNoAutocommit();
@@ -461,6 +492,7 @@ final class ServerSession {
         }
         if (inTransaction && !metadataLocked.isEmpty() && table != null && !metadataLocked.contains(table)
                 && !globalLock) {
+            // Also where the server cannot release them (MariaDB, binlog on, no sql_log_bin=0): the locks are held.
             once(out, Rule.MDL_PER_TABLE, position, st,
                     "tables already read (" + metadataLocked.iterator().next() + ") keep their metadata locks while "
                             + table + " is read");

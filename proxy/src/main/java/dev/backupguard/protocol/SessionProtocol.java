@@ -27,11 +27,20 @@ public final class SessionProtocol {
     static final Statement START_SNAPSHOT = Classifier.classify("START TRANSACTION /*!40100 WITH CONSISTENT SNAPSHOT */");
     static final Statement UNLOCK_TABLES = Classifier.classify("UNLOCK TABLES");
     static final Statement ROLLBACK = Classifier.classify("ROLLBACK");
+    static final Statement COMMIT = Classifier.classify("COMMIT");
     static final Statement BACKUP_STAGE_START = Classifier.classify("BACKUP STAGE START");
     static final Statement BACKUP_STAGE_BLOCK_DDL = Classifier.classify("BACKUP STAGE BLOCK_DDL");
     static final Statement BACKUP_STAGE_END = Classifier.classify("BACKUP STAGE END");
     static final Statement LOCK_INSTANCE = Classifier.classify("LOCK INSTANCE FOR BACKUP");
     static final Statement UNLOCK_INSTANCE = Classifier.classify("UNLOCK INSTANCE");
+    /**
+     * MariaDB with the binary log on releases metadata locks at ROLLBACK TO SAVEPOINT only for a session that does
+     * not write to the binlog (fact 3d). The backup session never writes, so it may stop logging; this needs BINLOG
+     * ADMIN and must be sent outside a transaction, so it is tried, and the backup goes on without it.
+     */
+    public static final Statement SKIP_BINLOG = Classifier.classify("SET SESSION sql_log_bin = 0");
+    /** Undoes {@link #SKIP_BINLOG} when the backup session ends (a pooled connection must log its writes again). */
+    public static final Statement RESTORE_BINLOG = Classifier.classify("SET SESSION sql_log_bin = 1");
 
     private final ProtocolSettings settings;
     private final ServerSession server = new ServerSession();
@@ -63,6 +72,8 @@ public final class SessionProtocol {
     private boolean guardSnapshot;
     private boolean sessionSnapshot;
     private boolean ddlLockHeld;
+    private boolean binlogSkipDenied;
+    private boolean mdlReported;
     private int snapshotReads;
     private int sessions;
 
@@ -157,6 +168,10 @@ public final class SessionProtocol {
      * the protocol it caused, usually none (no allocation then).
      */
     public List<Finding> sent(Statement st) {
+        if (st == SKIP_BINLOG || st == RESTORE_BINLOG) {
+            server.binlogSkipped(st == SKIP_BINLOG);
+            return List.of();
+        }
         boolean judge = backup;
         boolean dataRead = judge && snapshotOpen() && server.isDataRead(st);
         server.apply(st, judge, position, scratch);
@@ -171,6 +186,10 @@ public final class SessionProtocol {
 
     /** The server refused {@code st} with this vendor error code. */
     public List<Finding> failed(Statement st, int vendorCode) {
+        if (st == SKIP_BINLOG && vendorCode != 1694) {
+            // 1227: no BINLOG ADMIN. (1694, inside a transaction, may work next time.)
+            binlogSkipDenied = true;
+        }
         server.failed(st, vendorCode, backup, position, scratch);
         return drain();
     }
@@ -251,6 +270,9 @@ public final class SessionProtocol {
         if (ddlLockHeld) {
             p.inject(facts.flavor() == ServerFacts.Flavor.MARIADB ? BACKUP_STAGE_END : UNLOCK_INSTANCE);
             ddlLockHeld = false;
+        }
+        if (server.binlogSkipped()) {
+            p.inject(RESTORE_BINLOG);
         }
         guardSnapshot = false;
         jobHoldsGlobalLock = false;
@@ -433,8 +455,8 @@ public final class SessionProtocol {
         }
         switch (st.kind()) {
             case START_TRANSACTION, BEGIN:
-                if (pendingBegin == null && !server.inTransaction()) {
-                    pendingBegin = st;
+                if (pendingBegin != null || !server.inTransaction()) {
+                    pendingBegin = st; // a second start replaces the first: nothing was sent in between
                     return absorbed();
                 }
                 break;
@@ -576,6 +598,15 @@ public final class SessionProtocol {
                 || server.metadataLocked().contains(table) || !server.hasSavepoint(settings.savepoint())
                 || openResultSets > 0) {
             return Plan.PASS;
+        }
+        if (!server.savepointReleasesMetadataLocks()) {
+            if (mdlReported || settings.modeOf(Rule.MDL_PER_TABLE) == Mode.OFF) {
+                return Plan.PASS;
+            }
+            mdlReported = true;
+            return Plan.pass(List.of(finding(Rule.MDL_PER_TABLE, Finding.Outcome.REPORTED, st, "tables already read "
+                    + "keep their metadata locks until the backup ends: on MariaDB with the binary log on, ROLLBACK "
+                    + "TO SAVEPOINT releases them only for a session with sql_log_bin=0, which needs BINLOG ADMIN")));
         }
         String detail = "released the metadata locks of " + server.metadataLocked() + " before reading " + table;
         Mode mode = settings.modeOf(Rule.MDL_PER_TABLE);
@@ -822,6 +853,15 @@ public final class SessionProtocol {
         // The job locked tables itself and some are not transactional: its lock is what makes them consistent.
         boolean keepLock = lock && how == Start.JOB_GLOBAL_LOCK && nonTransactionalInScope();
         boolean heldByJob = how == Start.JOB_UNLOCK || (lockAlreadyHeld && server.globalLock());
+        if (facts.flavor() == ServerFacts.Flavor.MARIADB && facts.binlogOn() && !server.binlogSkipped()
+                && !binlogSkipDenied && !heldByJob) {
+            if (server.inTransaction()) {
+                // The job's open transaction would be committed implicitly by the FTWRL or START TRANSACTION that
+                // follows anyway; committing it first lets sql_log_bin change (it cannot inside a transaction).
+                p.inject(COMMIT);
+            }
+            p.tryInject(SKIP_BINLOG); // first: nothing more than needed under the lock
+        }
         if (lock && !heldByJob) {
             if (!server.previousWasFlushTables()) {
                 p.inject(FLUSH_LOCAL_TABLES);
@@ -840,12 +880,17 @@ public final class SessionProtocol {
             p.execute(trigger); // under the lock when there is one; FLUSH LOGS commits implicitly, so before the snapshot
         }
         if (settings.ddlLock() && facts.hasBackupLock() && !ddlLockHeld) {
-            if (facts.flavor() == ServerFacts.Flavor.MARIADB) {
-                p.inject(BACKUP_STAGE_START).inject(BACKUP_STAGE_BLOCK_DDL);
-            } else {
+            if (facts.flavor() != ServerFacts.Flavor.MARIADB) {
                 p.inject(LOCK_INSTANCE);
+                ddlLockHeld = true;
+            } else if (!lock && !heldByJob) {
+                // BACKUP STAGE START commits implicitly: before the snapshot starts.
+                p.inject(BACKUP_STAGE_START).inject(BACKUP_STAGE_BLOCK_DDL);
+                ddlLockHeld = true;
+            } else {
+                p.finding(finding(Rule.DDL_DURING_SNAPSHOT, Finding.Outcome.REPORTED, trigger, "DDL lock not taken: "
+                        + "on MariaDB BACKUP STAGE conflicts with the global read lock this backup needs (error 1223)"));
             }
-            ddlLockHeld = true;
         }
         p.inject(REPEATABLE_READ);
         if (how == Start.JOB_TRANSACTION) {
@@ -923,6 +968,9 @@ public final class SessionProtocol {
         if (ddlLockHeld) {
             p.inject(facts.flavor() == ServerFacts.Flavor.MARIADB ? BACKUP_STAGE_END : UNLOCK_INSTANCE);
             ddlLockHeld = false;
+        }
+        if (server.binlogSkipped()) {
+            p.inject(RESTORE_BINLOG); // outside the transaction: sql_log_bin cannot change inside one (1694)
         }
         if (guardSnapshot && jobIsolation != null && jobIsolation != IsolationLevel.REPEATABLE_READ) {
             p.inject(Classifier.classify("SET SESSION TRANSACTION ISOLATION LEVEL " + jobIsolation.sql()));

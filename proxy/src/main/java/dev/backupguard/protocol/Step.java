@@ -14,6 +14,13 @@ public sealed interface Step {
     }
 
     /**
+     * A statement of the guard's own that may fail without failing the plan (it only makes the backup cheaper for the
+     * server): the adapter reports the failure with {@link SessionProtocol#failed} and goes on.
+     */
+    record TryInject(Statement statement) implements Step {
+    }
+
+    /**
      * The job's own statement or JDBC call, whose result goes back to the job. {@code statement} is the job's,
      * or its rewrite. At most one per plan; when it returns a result set it is the last step.
      */

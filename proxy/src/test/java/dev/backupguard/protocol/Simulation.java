@@ -79,6 +79,8 @@ final class Simulation {
         for (Step step : plan.steps()) {
             if (step instanceof Step.Inject i) {
                 send(i.statement());
+            } else if (step instanceof Step.TryInject t) {
+                send(t.statement());
             } else if (step instanceof Step.Execute e) {
                 send(e.statement() != null ? e.statement() : job);
             } else if (step instanceof Step.ReadCoordinates r) {
