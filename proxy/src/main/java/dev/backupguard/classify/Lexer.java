@@ -88,6 +88,13 @@ final class Lexer {
     private int type = BEFORE_FIRST;
     private int start;
     private int stop;
+    /** The character of a PUNCT token, 0 for other tokens. */
+    private char punct;
+    /** Case-folded hash of the current word, taken while reading it (for {@link #keyword()}). */
+    private int wordHash;
+    /** {@link #keyword()}'s answer for the current token, once asked. */
+    private Keyword keyword;
+    private boolean keywordKnown;
     /** The current quoted token contains a doubled quote or a backslash escape: its text must be unescaped. */
     private boolean escaped;
     private boolean atSemicolon;
@@ -174,6 +181,8 @@ final class Lexer {
         if (type == END) {
             return END;
         }
+        keywordKnown = false;
+        punct = 0;
         skipTrivia();
         if (pos >= limit) {
             return runOut(false);
@@ -206,6 +215,7 @@ final class Lexer {
                 if (c < ' ' || c == 0x7F) {
                     flags |= F_MALFORMED; // a control character outside quotes and comments: binary garbage
                 }
+                punct = c;
                 pos++;
                 stop = pos;
                 return type = PUNCT;
@@ -214,6 +224,7 @@ final class Lexer {
 
     private int word() {
         int i = pos;
+        int hash = 0;
         while (i < limit) {
             char c = sql.charAt(i);
             if (c < 128) {
@@ -223,8 +234,10 @@ final class Lexer {
             } else if (Character.isSurrogate(c)) {
                 flags |= F_MALFORMED;
             }
+            hash = Keyword.hashStep(hash, c);
             i++;
         }
+        wordHash = hash;
         if (i == limit && limit < end) {
             return runOut(false); // the word may go on past the scan limit: never act on half a word
         }
@@ -370,13 +383,13 @@ final class Lexer {
     }
 
     private boolean regionIs(int at, int to, String upper) {
-        return at + upper.length() <= to && sameLetters(at, upper);
+        return at + upper.length() <= to && sameLetters(sql, at, upper);
     }
 
-    /** The text at {@code at} equals {@code upper}, ignoring ASCII case; no allocation, unlike toUpperCase. */
-    private boolean sameLetters(int at, String upper) {
+    /** {@code text} at {@code at} equals {@code upper}, ignoring ASCII case; no allocation, unlike toUpperCase. */
+    static boolean sameLetters(String text, int at, String upper) {
         for (int k = 0; k < upper.length(); k++) {
-            char c = sql.charAt(at + k);
+            char c = text.charAt(at + k);
             char u = upper.charAt(k);
             if (c != u && (u < 'A' || u > 'Z' || (c & 0xFFDF) != u)) {
                 return false;
@@ -413,7 +426,7 @@ final class Lexer {
 
     /** The current token is the unquoted keyword {@code upper} (given in upper case), in any case. */
     boolean is(String upper) {
-        return type == WORD && stop - start == upper.length() && sameLetters(start, upper);
+        return type == WORD && stop - start == upper.length() && sameLetters(sql, start, upper);
     }
 
     /** If the current token is keyword {@code upper}, moves past it. */
@@ -426,7 +439,16 @@ final class Lexer {
     }
 
     boolean isPunct(char c) {
-        return type == PUNCT && sql.charAt(start) == c;
+        return type == PUNCT && punct == c;
+    }
+
+    /** The current word as one of the {@link Keyword}s, or null (a name, a number, not a word). */
+    Keyword keyword() {
+        if (!keywordKnown) {
+            keyword = type == WORD ? Keyword.find(sql, start, stop - start, wordHash) : null;
+            keywordKnown = true;
+        }
+        return keyword;
     }
 
     /** A name can stand here: an unquoted word, a backquoted name, or a double-quoted one (ANSI_QUOTES). */

@@ -6,7 +6,9 @@ import static dev.backupguard.classify.Statement.F_MALFORMED;
 import static dev.backupguard.classify.Statement.F_SELECT_INTO;
 import static dev.backupguard.classify.Statement.F_WHOLE_TABLE;
 
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The shape of a query ({@code SELECT}, {@code TABLE t}, {@code VALUES}, {@code WITH ...}, parenthesised): which
@@ -44,11 +46,11 @@ final class QueryShape {
     private static final int LATER_CLAUSES = 2;
 
     /** Reserved words that may follow a table name and so are never its alias (MySQL 8.4 keyword list). */
-    private static final String[] NOT_ALIASES = {
-        "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "WINDOW", "UNION", "EXCEPT", "INTERSECT", "FOR", "LOCK", "INTO",
-        "PROCEDURE", "JOIN", "INNER", "CROSS", "LEFT", "RIGHT", "NATURAL", "STRAIGHT_JOIN", "USE", "FORCE", "IGNORE",
-        "PARTITION", "ON", "USING", "AS"
-    };
+    private static final Set<Keyword> NOT_ALIASES = EnumSet.of(
+            Keyword.WHERE, Keyword.GROUP, Keyword.HAVING, Keyword.ORDER, Keyword.LIMIT, Keyword.WINDOW, Keyword.UNION,
+            Keyword.EXCEPT, Keyword.INTERSECT, Keyword.FOR, Keyword.LOCK, Keyword.INTO, Keyword.PROCEDURE, Keyword.JOIN,
+            Keyword.INNER, Keyword.CROSS, Keyword.LEFT, Keyword.RIGHT, Keyword.NATURAL, Keyword.STRAIGHT_JOIN,
+            Keyword.USE, Keyword.FORCE, Keyword.IGNORE, Keyword.PARTITION, Keyword.ON, Keyword.USING, Keyword.AS);
 
     private QueryShape() {
     }
@@ -128,7 +130,12 @@ final class QueryShape {
                 lx.next();
                 continue;
             }
-            if (lx.is("BINLOG_GTID_POS")) {
+            Keyword keyword = lx.keyword();
+            if (keyword == null) {
+                lx.next(); // a name, a number, a function: nothing to note
+                continue;
+            }
+            if (keyword == Keyword.BINLOG_GTID_POS) {
                 lx.next();
                 if (lx.isPunct('(')) {
                     flags |= F_GTID_READ;
@@ -136,63 +143,95 @@ final class QueryShape {
                 continue;
             }
             if (depth > queryDepth) {
-                if (lx.is("SELECT") || lx.is("WITH")) {
+                if (keyword == Keyword.SELECT || keyword == Keyword.WITH) {
                     several = true; // a subquery reads another table (or the same one twice)
                 }
                 lx.next();
                 continue;
             }
             // At the query's own level.
-            if (lx.accept("FROM")) {
-                if (clause == SELECT_LIST) {
-                    if (target != null) {
+            switch (keyword) {
+                case FROM:
+                    lx.next();
+                    if (clause == SELECT_LIST) {
+                        if (target != null) {
+                            several = true;
+                        }
+                        TableName source = source(lx);
+                        if (source == null) {
+                            several |= lx.isPunct('(') || lx.is("LATERAL");
+                        } else if (lx.isPunct('(')) {
+                            several = true; // a table function, JSON_TABLE(...)
+                        } else {
+                            target = source;
+                            partial |= skipTableDecorations(lx);
+                        }
+                        clause = AFTER_SOURCE;
+                    }
+                    continue;
+                case FOR:
+                    lx.next();
+                    if (lx.keyword() == Keyword.UPDATE || lx.is("SHARE")) {
+                        flags |= F_LOCKING_READ;
+                    }
+                    continue; // FOR SYSTEM_TIME (MariaDB) and the like: nothing to note
+                case LOCK:
+                    lx.next();
+                    if (lx.accept("IN") && lx.accept("SHARE") && lx.is("MODE")) {
+                        flags |= F_LOCKING_READ;
+                    }
+                    continue;
+                case INTO:
+                    flags |= F_SELECT_INTO;
+                    break;
+                case UNION:
+                case EXCEPT:
+                case INTERSECT:
+                    several = true;
+                    clause = SELECT_LIST;
+                    break;
+                case SELECT:
+                    clause = SELECT_LIST;
+                    break;
+                case DISTINCT:
+                case DISTINCTROW:
+                    if (clause == SELECT_LIST) {
+                        partial = true;
+                    }
+                    break;
+                case WHERE:
+                case GROUP:
+                case HAVING:
+                case LIMIT:
+                    if (clause != SELECT_LIST) {
+                        partial = true;
+                        clause = LATER_CLAUSES;
+                        if (!lx.seesWholeStatement()) {
+                            stoppedEarly = true; // only tail flags are left to find, and the tail is out of reach
+                            break scan;
+                        }
+                    }
+                    break;
+                case ORDER:
+                case WINDOW:
+                    if (clause != SELECT_LIST) {
+                        clause = LATER_CLAUSES;
+                    }
+                    break;
+                case JOIN:
+                case INNER:
+                case CROSS:
+                case LEFT:
+                case RIGHT:
+                case NATURAL:
+                case STRAIGHT_JOIN:
+                case FULL:
+                    if (clause == AFTER_SOURCE) {
                         several = true;
                     }
-                    TableName source = source(lx);
-                    if (source == null) {
-                        several |= lx.isPunct('(') || lx.is("LATERAL");
-                    } else if (lx.isPunct('(')) {
-                        several = true; // a table function, JSON_TABLE(...)
-                    } else {
-                        target = source;
-                        partial |= skipTableDecorations(lx);
-                    }
-                    clause = AFTER_SOURCE;
-                }
-                continue;
-            }
-            if (lx.is("INTO")) {
-                flags |= F_SELECT_INTO;
-            } else if (lx.is("UNION") || lx.is("EXCEPT") || lx.is("INTERSECT")) {
-                several = true;
-                clause = SELECT_LIST;
-            } else if (lx.is("SELECT")) {
-                clause = SELECT_LIST;
-            } else if (lx.accept("FOR")) {
-                if (lx.is("UPDATE") || lx.is("SHARE")) {
-                    flags |= F_LOCKING_READ;
-                }
-                continue; // FOR SYSTEM_TIME (MariaDB) and the like: nothing to note
-            } else if (lx.accept("LOCK")) {
-                if (lx.accept("IN") && lx.accept("SHARE") && lx.is("MODE")) {
-                    flags |= F_LOCKING_READ;
-                }
-                continue;
-            } else if (clause == SELECT_LIST) {
-                if (lx.is("DISTINCT") || lx.is("DISTINCTROW")) {
-                    partial = true;
-                }
-            } else if (lx.is("WHERE") || lx.is("GROUP") || lx.is("HAVING") || lx.is("LIMIT")) {
-                partial = true;
-                clause = LATER_CLAUSES;
-                if (!lx.seesWholeStatement()) {
-                    stoppedEarly = true; // only tail flags are left to find, and the tail is out of reach
-                    break scan;
-                }
-            } else if (lx.is("ORDER") || lx.is("WINDOW")) {
-                clause = LATER_CLAUSES;
-            } else if (clause == AFTER_SOURCE && isJoin(lx)) {
-                several = true;
+                    break;
+                default:
+                    break;
             }
             lx.next();
         }
@@ -249,23 +288,11 @@ final class QueryShape {
     }
 
     private static boolean isAlias(Lexer lx) {
-        if (lx.type() == Lexer.QUOTED_NAME || lx.type() == Lexer.STRING) {
+        int type = lx.type();
+        if (type == Lexer.QUOTED_NAME || type == Lexer.STRING) {
             return true;
         }
-        if (lx.type() != Lexer.WORD) {
-            return false;
-        }
-        for (String keyword : NOT_ALIASES) {
-            if (lx.is(keyword)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean isJoin(Lexer lx) {
-        return lx.is("JOIN") || lx.is("INNER") || lx.is("CROSS") || lx.is("LEFT") || lx.is("RIGHT")
-                || lx.is("NATURAL") || lx.is("STRAIGHT_JOIN") || lx.is("FULL");
+        return type == Lexer.WORD && !NOT_ALIASES.contains(lx.keyword());
     }
 
     /** At {@code @}: reads {@code @@[global.|session.|local.]name} and says whether name is a GTID position. */
