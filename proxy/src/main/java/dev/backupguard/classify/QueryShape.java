@@ -4,6 +4,7 @@ import static dev.backupguard.classify.Statement.F_GTID_READ;
 import static dev.backupguard.classify.Statement.F_LOCKING_READ;
 import static dev.backupguard.classify.Statement.F_MALFORMED;
 import static dev.backupguard.classify.Statement.F_SELECT_INTO;
+import static dev.backupguard.classify.Statement.F_FROM;
 import static dev.backupguard.classify.Statement.F_WHOLE_TABLE;
 
 import java.util.EnumSet;
@@ -159,10 +160,16 @@ final class QueryShape {
                         }
                         TableName source = source(lx);
                         if (source == null) {
-                            several |= lx.isPunct('(') || lx.is("LATERAL");
+                            boolean derived = lx.isPunct('(') || lx.is("LATERAL");
+                            several |= derived;
+                            if (derived) {
+                                flags |= F_FROM;
+                            }
                         } else if (lx.isPunct('(')) {
+                            flags |= F_FROM;
                             several = true; // a table function, JSON_TABLE(...)
                         } else {
+                            flags |= F_FROM;
                             target = source;
                             partial |= skipTableDecorations(lx);
                         }

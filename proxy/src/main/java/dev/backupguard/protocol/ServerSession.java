@@ -195,7 +195,10 @@ final class ServerSession {
         if (t != null) {
             return !isSystem(qualify(t));
         }
-        return st.has(Statement.F_FROM);
+        // Several tables (a join, subqueries): a data read unless it is a metadata query, which always names a
+        // system schema (mysqldump's INFORMATION_SCHEMA.FILES queries with subqueries, for one).
+        return st.has(Statement.F_FROM) && !containsIgnoreCase(st.sql(), "information_schema")
+                && !containsIgnoreCase(st.sql(), "performance_schema");
     }
 
     boolean isSystem(TableName qualified) {
