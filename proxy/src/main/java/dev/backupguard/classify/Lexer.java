@@ -11,7 +11,9 @@ import java.util.List;
  * The tokens of one MySQL/MariaDB statement, read on demand one at a time, plus the classifier's entry points.
  *
  * <p>No token objects: the current token is a type and a {@code [start, stop)} range of the text, and names are cut
- * out of the text only when a recognizer returns them. Keywords are compared in place, ignoring ASCII case.
+ * out of the text only when a recognizer returns them. Keywords are compared in place, ignoring ASCII case (never
+ * toUpperCase, which also maps U+017F and U+0131 onto ASCII letters the server's lexer does not); the query scan looks
+ * each word up once in {@link Keyword}'s hash table, fed by a case-folded hash taken while the word is read.
  *
  * <h2>Lexical rules (MySQL 8.4 manual: "Comments", "String Literals", "Schema Object Names"; MariaDB "Comment Syntax")</h2>
  * <ul>
