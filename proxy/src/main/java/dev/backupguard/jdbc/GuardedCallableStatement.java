@@ -25,7 +25,7 @@ final class GuardedCallableStatement extends GuardedPreparedStatement implements
 
     private final CallableStatement cs;
 
-    GuardedCallableStatement(GuardedConnection conn, CallableStatement cs, String sql) {
+    GuardedCallableStatement(GuardedConnection conn, CallableStatement cs, String sql) throws SQLException {
         super(conn, cs, sql);
         this.cs = cs;
     }

@@ -350,11 +350,7 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
             throw new SQLException("backup-guard failed internally during a backup session and will not let the "
                     + "backup continue unsafely: " + e, "HY000", e);
         }
-        degraded = true;
-        if (INTERNAL_FAILURE_LOGGED.compareAndSet(false, true)) {
-            LOG.error("backup-guard failed internally; this connection falls back to plain delegation "
-                    + "(further failures are not logged)", e);
-        }
+        degrade(e);
         return action.run(null);
     }
 
@@ -490,8 +486,32 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
 
     // =================================================================== statements
 
-    Statement classify(String sql) {
-        return Classifier.classify(sql);
+    /**
+     * Classifies the job's SQL. The classifier never throws by contract; should it fail anyway, an ordinary
+     * connection falls back to plain delegation, and a backup session stops rather than guess.
+     */
+    Statement classify(String sql) throws SQLException {
+        try {
+            return Classifier.classify(sql);
+        } catch (RuntimeException e) {
+            if (protocol.isBackupSession()) {
+                throw new SQLException("backup-guard could not classify a statement of a backup session and will "
+                        + "not let the backup continue unsafely: " + e, "HY000", e);
+            }
+            degrade(e);
+            return UNCLASSIFIED;
+        }
+    }
+
+    private static final Statement UNCLASSIFIED = new Statement(Kind.OTHER, "", null, null, null, null,
+            Statement.F_MALFORMED);
+
+    private void degrade(RuntimeException e) {
+        degraded = true;
+        if (INTERNAL_FAILURE_LOGGED.compareAndSet(false, true)) {
+            LOG.error("backup-guard failed internally; this connection falls back to plain delegation "
+                    + "(further failures are not logged)", e);
+        }
     }
 
     @Override

@@ -36,7 +36,7 @@ class GuardedPreparedStatement extends GuardedStatement implements PreparedState
     private final Statement classified;
     private int batched;
 
-    GuardedPreparedStatement(GuardedConnection conn, PreparedStatement ps, String sql) {
+    GuardedPreparedStatement(GuardedConnection conn, PreparedStatement ps, String sql) throws SQLException {
         super(conn, ps);
         this.ps = ps;
         List<Statement> parts = conn.multiStatements() ? Classifier.classifyAll(sql) : List.of(conn.classify(sql));

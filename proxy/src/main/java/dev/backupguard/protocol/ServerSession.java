@@ -317,7 +317,8 @@ final class ServerSession {
                 lockTables(st.tables());
             }
             case SET_TRANSACTION_ISOLATION -> {
-                if (!st.isGlobal()) {
+                // A null level (DEFAULT, an expression) is unknown: the model keeps the level it had.
+                if (!st.isGlobal() && st.isolation() != null) {
                     if (st.has(Statement.F_NEXT_TRANSACTION)) {
                         nextTransactionIsolation = st.isolation();
                     } else {
@@ -326,6 +327,9 @@ final class ServerSession {
                 }
             }
             case SET_AUTOCOMMIT -> {
+                if (st.isolation() != null && !st.isGlobal()) {
+                    sessionIsolation = st.isolation(); // SET autocommit=0, transaction_isolation='...' in one SET
+                }
                 if (st.isAutocommitOn()) {
                     endTransaction(st, Rule.SNAPSHOT_END);
                     autocommit = true;

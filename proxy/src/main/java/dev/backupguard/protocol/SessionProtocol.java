@@ -728,7 +728,7 @@ public final class SessionProtocol {
     }
 
     private Plan planIsolation(Statement st) {
-        if (st.isGlobal() || !snapshotOpen() || st.isolation() == IsolationLevel.REPEATABLE_READ
+        if (st.isGlobal() || !snapshotOpen() || st.isolation() == null || st.isolation() == IsolationLevel.REPEATABLE_READ
                 || settings.modeOf(Rule.REPEATABLE_READ) != Mode.ENFORCE) {
             return Plan.PASS; // a new session level does not change the running snapshot's
         }
