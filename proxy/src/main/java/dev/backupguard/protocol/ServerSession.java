@@ -497,13 +497,21 @@ final class ServerSession {
                     + ": " + name + " is not consistent with " + (firstTable == null ? "the first read" : firstTable);
             out.add(violation(rule, position, st, detail));
         }
-        if (inTransaction && !metadataLocked.isEmpty() && table != null && !metadataLocked.contains(table)
-                && !globalLock) {
+        TableName held = table == null ? null : otherThan(metadataLocked, table);
+        if (inTransaction && held != null && !globalLock) {
             // Also where the server cannot release them (MariaDB, binlog on, no sql_log_bin=0): the locks are held.
             once(out, Rule.MDL_PER_TABLE, position, st,
-                    "tables already read (" + metadataLocked.iterator().next() + ") keep their metadata locks while "
-                            + table + " is read");
+                    "tables already read (" + held + ") keep their metadata locks while " + table + " is read");
         }
+    }
+
+    private static TableName otherThan(Set<TableName> tables, TableName table) {
+        for (TableName t : tables) {
+            if (!t.equals(table)) {
+                return t;
+            }
+        }
+        return null;
     }
 
     private Finding coordinatesMismatch(Statement st, long position) {

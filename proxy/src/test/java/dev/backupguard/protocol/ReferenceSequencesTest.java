@@ -100,7 +100,14 @@ class ReferenceSequencesTest {
         Simulation s = audit(facts, statements.toArray(String[]::new));
 
         assertThat(s.protocol.isBackupSession() || s.protocol.sessionsEnded() > 0).as("recognised as a backup").isTrue();
-        assertThat(s.violations).as("violations").isEmpty();
+        assertThat(s.consistencyViolations()).as("consistency violations").isEmpty();
+        if (facts.flavor() == ServerFacts.Flavor.MARIADB && facts.binlogOn() && statements.contains("ROLLBACK TO SAVEPOINT sp")) {
+            // MariaDB with the binary log on keeps metadata locks across ROLLBACK TO SAVEPOINT (fact 3d): mariadb-dump
+            // itself holds every dumped table's metadata lock to the end. The judge says so.
+            assertThat(s.violatedRules()).containsExactly(Rule.MDL_PER_TABLE);
+        } else {
+            assertThat(s.violations).as("violations").isEmpty();
+        }
         assertThat(s.sent).as("audit mode sends exactly what the job sent").hasSize(statements.size());
     }
 
