@@ -101,24 +101,11 @@ public final class BackupGuardDataSource implements DataSource {
 
     @Override
     public <T> T unwrap(Class<T> iface) throws SQLException {
-        if (iface.isInstance(this)) {
-            return iface.cast(this);
-        }
-        if (iface.isInstance(target)) {
-            return iface.cast(target);
-        }
-        return target.unwrap(iface);
+        return Unwrapping.unwrap(this, target, iface);
     }
 
     @Override
     public boolean isWrapperFor(Class<?> iface) {
-        if (iface.isInstance(this) || iface.isInstance(target)) {
-            return true;
-        }
-        try {
-            return target.isWrapperFor(iface);
-        } catch (SQLException | RuntimeException e) {
-            return false;
-        }
+        return Unwrapping.isWrapperFor(this, target, iface);
     }
 }

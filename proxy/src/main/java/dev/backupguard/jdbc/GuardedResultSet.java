@@ -95,25 +95,12 @@ final class GuardedResultSet implements ResultSet {
 
     @Override
     public <T> T unwrap(Class<T> iface) throws SQLException {
-        if (iface.isInstance(this)) {
-            return iface.cast(this);
-        }
-        if (iface.isInstance(delegate)) {
-            return iface.cast(delegate);
-        }
-        return delegate.unwrap(iface);
+        return Unwrapping.unwrap(this, delegate, iface);
     }
 
     @Override
     public boolean isWrapperFor(Class<?> iface) {
-        if (iface.isInstance(this) || iface.isInstance(delegate)) {
-            return true;
-        }
-        try {
-            return delegate.isWrapperFor(iface);
-        } catch (SQLException | RuntimeException e) {
-            return false;
-        }
+        return Unwrapping.isWrapperFor(this, delegate, iface);
     }
 
     // ---------------------------------------------------------------- plain delegation below
