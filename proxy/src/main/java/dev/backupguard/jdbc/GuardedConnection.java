@@ -215,7 +215,9 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
         T result;
         try {
             if (isGlobalReadLock(st)) {
-                result = lockGuard.acquire(lockRequest(), () -> action.run(sql));
+                result = lockGuard.acquire(lockRequest(st), () -> action.run(sql));
+            } else if (isTableFlush(st)) {
+                result = lockGuard.flush(lockRequest(st), () -> action.run(sql));
             } else {
                 beforeSent(st);
                 result = action.run(sql);
@@ -244,7 +246,9 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
             if (JdbcCall.isCall(st)) {
                 callJdbc(st);
             } else if (isGlobalReadLock(st)) {
-                lockGuard.acquire(lockRequest(), () -> internal().execute(st.sql()));
+                lockGuard.acquire(lockRequest(st), () -> internal().execute(st.sql()));
+            } else if (isTableFlush(st)) {
+                lockGuard.flush(lockRequest(st), () -> internal().execute(st.sql()));
             } else {
                 beforeSent(st);
                 internal().execute(st.sql());
@@ -285,13 +289,13 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
     /** The global read lock is about to go: the lock guard's last look at the sessions waiting on it. */
     private void beforeSent(Statement st) {
         if (st.kind() == Kind.UNLOCK_TABLES && connectionId != 0 && lockSession.holdsGlobalLock()) {
-            lockGuard.releasing(lockRequest());
+            lockGuard.releasing(lockRequest(null));
         }
     }
 
     private void afterSent(Statement st) {
         if (st.kind() == Kind.UNLOCK_TABLES && connectionId != 0) {
-            lockGuard.released(lockRequest());
+            lockGuard.released(lockRequest(null));
         }
     }
 
@@ -361,9 +365,9 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
     }
 
     /** What the lock guard needs; it refers to nothing that keeps this connection reachable (see SessionRelease). */
-    private LockRequest lockRequest() {
+    private LockRequest lockRequest(Statement st) {
         return new LockRequest(delegate, connectionId, side, protocol.facts(), settings, protocol.position(),
-                telemetry, recorder::origin, release::abort, lockSession);
+                telemetry, recorder::origin, release::abort, lockSession, st == null ? null : st.sql());
     }
 
     /** Closes the connection rather than hand back one in an unsafe state. */
@@ -423,6 +427,11 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
 
     private static boolean isGlobalReadLock(Statement st) {
         return st.kind() == Kind.FLUSH_TABLES_WITH_READ_LOCK && st.tables().isEmpty();
+    }
+
+    /** FLUSH TABLES of every table in a backup session: on MySQL it waits for running SELECTs like FTWRL does. */
+    private boolean isTableFlush(Statement st) {
+        return st.kind() == Kind.FLUSH_TABLES && st.tables().isEmpty() && protocol.isBackupSession();
     }
 
     private boolean isTableRead(Statement st) {

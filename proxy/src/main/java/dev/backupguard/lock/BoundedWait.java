@@ -47,8 +47,8 @@ final class BoundedWait {
             T value = send(r, ftwrl);
             long waited = System.nanoTime() - t0;
             if (mode == Mode.AUDIT && waited > r.lock().lockWait().toNanos()) {
-                LockFindings.report(r, Rule.LOCK_WAIT, Finding.Outcome.WOULD_CORRECT, "FLUSH TABLES WITH READ LOCK "
-                        + "waited " + TimeUnit.NANOSECONDS.toMillis(waited) + " ms, longer than backupguard.lock."
+                LockFindings.report(r, Rule.LOCK_WAIT, Finding.Outcome.WOULD_CORRECT, r.what()
+                        + " waited " + TimeUnit.NANOSECONDS.toMillis(waited) + " ms, longer than backupguard.lock."
                         + "wait-ms=" + r.lock().lockWait().toMillis() + ", while writers queued behind it; enforce mode "
                         + "would have cancelled it");
             }
@@ -81,13 +81,13 @@ final class BoundedWait {
                     heldUpBy = cancel.blockers() != null ? cancel.blockers() : blockersNow(r, side, waited);
                     String state = cancel.state() != null ? cancel.state()
                             : "lock_wait_timeout (error " + e.getErrorCode() + ")";
-                    LockFindings.LOG.info("backup-guard cancelled FLUSH TABLES WITH READ LOCK after {} ms (attempt {} "
-                            + "of {}, {}) so writers could go on", TimeUnit.NANOSECONDS.toMillis(waited), attempt,
+                    LockFindings.LOG.info("backup-guard cancelled {} after {} ms (attempt {} of {}, {}) so writers could "
+                            + "go on", r.what(), TimeUnit.NANOSECONDS.toMillis(waited), attempt,
                             attempts, state);
                     LockFindings.event(r, new GuardEvent.LockWaitCancelled(r.origin().get(), attempt, waited / 1000,
                             state));
                     if (attempt >= attempts) {
-                        throw LockFindings.refuse(r, Rule.LOCK_WAIT, "FLUSH TABLES WITH READ LOCK waited longer than "
+                        throw LockFindings.refuse(r, Rule.LOCK_WAIT, r.what() + " waited longer than "
                                 + "backupguard.lock.wait-ms=" + r.lock().lockWait().toMillis() + " and was cancelled "
                                 + attempt + (attempt == 1 ? " time" : " times") + " so the writers queued behind it "
                                 + "could go on" + heldUp(heldUpBy, r), e);
@@ -99,7 +99,7 @@ final class BoundedWait {
                 }
                 List<ProcessRow> still = backOff(r, side, attempt, heldUpBy, firstCancel);
                 if (!still.isEmpty()) {
-                    throw LockFindings.refuse(r, Rule.LOCK_WAIT, "FLUSH TABLES WITH READ LOCK was cancelled after "
+                    throw LockFindings.refuse(r, Rule.LOCK_WAIT, r.what() + " was cancelled after "
                             + "waiting longer than backupguard.lock.wait-ms=" + r.lock().lockWait().toMillis()
                             + ", and the statements it waited for still ran after "
                             + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - firstCancel)
@@ -130,8 +130,8 @@ final class BoundedWait {
             return e;
         }
         boolean lockFree = r.facts() != null && r.facts().snapshotReportsCoordinates();
-        return LockFindings.refuse(r, Rule.PRIVILEGE, "FLUSH TABLES WITH READ LOCK needs the RELOAD privilege, which "
-                + "this account lacks (" + LockFindings.serverError(e, r.redact()) + "). "
+        return LockFindings.refuse(r, Rule.PRIVILEGE, "FLUSH TABLES and FLUSH TABLES WITH READ LOCK need the RELOAD "
+                + "privilege, which this account lacks (" + LockFindings.serverError(e, r.redact()) + "). "
                 + (lockFree ? "This server reports the snapshot's own binlog coordinates (SHOW STATUS LIKE "
                 + "'binlog_snapshot_%'), so no global lock is needed: set backupguard.snapshot.way=snapshot-status "
                 + "(or auto, the default), or GRANT RELOAD ON *.* to the backup account"
@@ -220,8 +220,8 @@ final class BoundedWait {
             s.execute(SideConnection.MARK + "SET SESSION lock_wait_timeout = " + seconds);
             return previous;
         } catch (SQLException | RuntimeException e) {
-            LockFindings.LOG.info("backup-guard could not set lock_wait_timeout around FLUSH TABLES WITH READ LOCK: {}",
-                    e.toString());
+            LockFindings.LOG.info("backup-guard could not set lock_wait_timeout around {}: {}",
+                    r.what(), e.toString());
             return null;
         }
     }
@@ -231,7 +231,10 @@ final class BoundedWait {
             return;
         }
         try (Statement s = r.backup().createStatement()) {
-            s.execute(SideConnection.MARK + "SET SESSION lock_wait_timeout = " + Double.parseDouble(previous));
+            // The server's own text of the value, checked to be a number: lock_wait_timeout is an integer on MySQL
+            // and older MariaDB, where "30.0" is refused (error 1232).
+            s.execute(SideConnection.MARK + "SET SESSION lock_wait_timeout = "
+                    + new java.math.BigDecimal(previous.trim()).stripTrailingZeros().toPlainString());
         } catch (SQLException | RuntimeException e) {
             LockFindings.LOG.warn("backup-guard could not restore lock_wait_timeout={} on the backup connection: {}",
                     previous, e.toString());
@@ -270,7 +273,7 @@ final class BoundedWait {
             try {
                 List<ProcessRow> rows = side.processlist();
                 ProcessRow self = LongQueries.thread(rows, r.connectionId());
-                if (self == null || !LongQueries.isGlobalReadLock(self)) {
+                if (self == null || !LongQueries.isGuardedFlush(self)) {
                     return; // done already (or not visible): nothing to cancel
                 }
                 blockers = BoundedWait.blockers(r, side, rows, self.millis());
@@ -285,8 +288,8 @@ final class BoundedWait {
                     killDone.countDown();
                 }
             } catch (SQLException | RuntimeException e) {
-                LockFindings.LOG.warn("backup-guard could not cancel the waiting FLUSH TABLES WITH READ LOCK of "
-                        + "connection {}; lock_wait_timeout still bounds it: {}", r.connectionId(), e.toString());
+                LockFindings.LOG.warn("backup-guard could not cancel the waiting {} of connection {}; "
+                        + "lock_wait_timeout still bounds it: {}", r.what(), r.connectionId(), e.toString());
             }
         }
 

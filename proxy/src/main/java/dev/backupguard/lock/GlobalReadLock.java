@@ -56,6 +56,22 @@ public final class GlobalReadLock implements GlobalReadLockGuard {
     }
 
     @Override
+    public <T> T flush(LockRequest r, Attempt<T> flush) throws SQLException {
+        if (r.session().holdsGlobalLock()) {
+            return flush.send();
+        }
+        SideConnection side = openSide(r);
+        try {
+            Preflight.check(r, side);
+            return BoundedWait.acquire(r, side, flush);
+        } finally {
+            if (side != null) {
+                side.close();
+            }
+        }
+    }
+
+    @Override
     public void releasing(LockRequest r) {
         LockSession session = r.session();
         SideConnection side = session.side();

@@ -18,6 +18,15 @@ public interface GlobalReadLockGuard {
     <T> T acquire(LockRequest request, Attempt<T> ftwrl) throws SQLException;
 
     /**
+     * Sends the {@code FLUSH TABLES} of a backup session (the one right before FTWRL in the mysqldump sequence). On
+     * MySQL it waits for running SELECTs to close their tables while new statements on them queue ("Waiting for
+     * table flush"), so it needs the same checks as the lock, without the hold.
+     */
+    default <T> T flush(LockRequest request, Attempt<T> flush) throws SQLException {
+        return flush.send();
+    }
+
+    /**
      * The global read lock is about to be released (UNLOCK TABLES is sent next): the last moment other sessions'
      * waits on it can be seen.
      */

@@ -16,14 +16,12 @@ import java.util.stream.Collectors;
 final class LockFindings {
 
     static final Logger LOG = LoggerFactory.getLogger(GlobalReadLock.class);
-    static final String STATEMENT = "FLUSH TABLES WITH READ LOCK";
-
     private LockFindings() {
     }
 
     /** Refuses the FTWRL: publishes the finding and returns the exception to throw. */
     static BackupGuardException refuse(LockRequest r, Rule rule, String detail, Throwable cause) {
-        Finding f = new Finding(rule, Finding.Outcome.REFUSED, r.position(), STATEMENT, detail);
+        Finding f = new Finding(rule, Finding.Outcome.REFUSED, r.position(), r.what(), detail);
         publish(r, f);
         BackupGuardException e = new BackupGuardException(f, r.redact());
         if (cause != null) {
@@ -34,7 +32,7 @@ final class LockFindings {
 
     /** Reports without refusing ({@code outcome}: REPORTED, WOULD_REFUSE, WOULD_CORRECT, VIOLATION). */
     static void report(LockRequest r, Rule rule, Finding.Outcome outcome, String detail) {
-        publish(r, new Finding(rule, outcome, r.position(), STATEMENT, detail));
+        publish(r, new Finding(rule, outcome, r.position(), r.what(), detail));
     }
 
     private static void publish(LockRequest r, Finding f) {

@@ -29,10 +29,17 @@ import java.util.function.Supplier;
  *                     the hold limit is exceeded in enforce mode
  * @param session      the lock guard's state for this connection: the same instance for every request of the
  *                     connection (what is held, since when, the side connection kept open meanwhile)
+ * @param statement    the statement guarded: {@code FLUSH TABLES WITH READ LOCK}, or the {@code FLUSH TABLES} sent
+ *                     right before it; null for release notices
  */
 public record LockRequest(Connection backup, long connectionId, ConnectionSource side, ServerFacts facts,
                           Settings settings, long position, Telemetry telemetry, Supplier<GuardEvent.Origin> origin,
-                          Consumer<SQLException> abort, LockSession session) {
+                          Consumer<SQLException> abort, LockSession session, String statement) {
+
+    /** The statement, for messages: the job's text, or {@code FLUSH TABLES WITH READ LOCK}. */
+    public String what() {
+        return statement == null || statement.isBlank() ? "FLUSH TABLES WITH READ LOCK" : statement.strip();
+    }
 
     /** The bounds. */
     public Settings.LockSettings lock() {

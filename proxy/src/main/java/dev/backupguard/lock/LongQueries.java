@@ -91,6 +91,12 @@ final class LongQueries {
         return st.kind() == Kind.FLUSH_TABLES_WITH_READ_LOCK && st.tables().isEmpty();
     }
 
+    /** Whether the row runs FTWRL or a FLUSH TABLES of all tables: the statements the lock guard sends and cancels. */
+    static boolean isGuardedFlush(ProcessRow r) {
+        Statement st = classify(r.info());
+        return (st.kind() == Kind.FLUSH_TABLES_WITH_READ_LOCK || st.kind() == Kind.FLUSH_TABLES) && st.tables().isEmpty();
+    }
+
     /** Whether the statement counts under the filter. Reads are SELECT and SHOW; everything else may write. */
     static boolean counts(ProcessRow r, LongQueryFilter filter) {
         if (filter == LongQueryFilter.ALL || filter == LongQueryFilter.AUTO) {

@@ -37,8 +37,8 @@ final class Preflight {
             String why = "no side connection to read the processlist";
             if (mode == Mode.BLOCK) {
                 published(r, List.of(), "refused: " + why, start);
-                throw LockFindings.refuse(r, Rule.LONG_QUERY, "cannot check for long-running statements before the "
-                        + "global read lock: " + why, null);
+                throw LockFindings.refuse(r, Rule.LONG_QUERY, "cannot check for long-running statements before "
+                        + r.what() + ": " + why, null);
             }
             published(r, List.of(), "skipped: " + why, start);
             return;
@@ -97,7 +97,7 @@ final class Preflight {
     private static void withoutProcessPrivilege(LockRequest r, SideConnection side, long start) throws SQLException {
         Mode mode = r.modeOf(Rule.PRIVILEGE);
         String detail = "the account " + side.user() + " lacks the PROCESS privilege, so the check for long-running "
-                + "statements before FLUSH TABLES WITH READ LOCK cannot see other sessions (information_schema."
+                + "statements before " + r.what() + " cannot see other sessions (information_schema."
                 + "PROCESSLIST shows only the account's own threads)";
         if (mode == Mode.BLOCK) {
             published(r, List.of(), "refused: no PROCESS privilege", start);
@@ -155,8 +155,8 @@ final class Preflight {
 
     private static String describe(List<ProcessRow> found, long thresholdMillis, LockRequest r) {
         return found.size() + (found.size() == 1 ? " statement has" : " statements have") + " run longer than "
-                + thresholdMillis / 1000.0 + " s (backupguard.lock.long-query-seconds), and FLUSH TABLES WITH READ "
-                + "LOCK would wait for " + (found.size() == 1 ? "it" : "them") + " while every write on the server "
+                + thresholdMillis / 1000.0 + " s (backupguard.lock.long-query-seconds), and " + r.what()
+                + " would wait for " + (found.size() == 1 ? "it" : "them") + " while every write on the server "
                 + "queues behind it: " + LockFindings.list(found, r.redact());
     }
 
