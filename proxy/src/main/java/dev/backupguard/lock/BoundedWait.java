@@ -271,12 +271,11 @@ final class BoundedWait {
                 return;
             }
             try {
-                List<ProcessRow> rows = side.processlist();
-                ProcessRow self = LongQueries.thread(rows, r.connectionId());
+                // One row first: every writer waits until the kill lands, so nothing else comes before it.
+                ProcessRow self = side.thread(r.connectionId());
                 if (self == null || !LongQueries.isGuardedFlush(self)) {
                     return; // done already (or not visible): nothing to cancel
                 }
-                blockers = BoundedWait.blockers(r, side, rows, self.millis());
                 state = self.state() == null || self.state().isEmpty() ? "running" : self.state();
                 if (!phase.compareAndSet(RUNNING, KILLING)) {
                     return;
@@ -284,6 +283,8 @@ final class BoundedWait {
                 try {
                     side.killQuery(self);
                     killSent = true;
+                    // What held it up still runs after the kill: statements at least as old as our wait.
+                    blockers = BoundedWait.blockers(r, side, side.processlist(), self.millis());
                 } finally {
                     killDone.countDown();
                 }

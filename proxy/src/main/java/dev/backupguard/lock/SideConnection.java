@@ -108,6 +108,17 @@ final class SideConnection implements AutoCloseable {
         return rows;
     }
 
+    /** Thread {@code id}, idle or not, or null when it does not exist: one row, for the watchdog's quick look. */
+    synchronized ProcessRow thread(long threadId) throws SQLException {
+        String sql = MARK + "SELECT ID, USER, HOST, DB, COMMAND, " + (mariadb ? "TIME_MS" : "TIME * 1000")
+                + ", STATE, INFO, " + (mariadb ? "QUERY_ID" : "0") + " FROM information_schema.PROCESSLIST"
+                + " WHERE ID = " + threadId;
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? new ProcessRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                    rs.getString(5), (long) rs.getDouble(6), rs.getString(7), rs.getString(8), rs.getLong(9)) : null;
+        }
+    }
+
     /** Whether thread {@code id} still exists (idle or not): a lock dies with its connection. */
     synchronized boolean exists(long threadId) throws SQLException {
         try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(MARK
