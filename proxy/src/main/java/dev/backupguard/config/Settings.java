@@ -43,8 +43,12 @@ public record Settings(boolean enabled, ProtocolSettings protocol, String sessio
                                Duration holdLimit, Duration lockWaitTimeout) {
     }
 
-    /** Which running statements count as long queries for the FTWRL preflight. */
-    public enum LongQueryFilter { ALL, WRITES, SELECTS }
+    /**
+     * Which running statements count as long queries for the FTWRL preflight. AUTO is ALL on servers whose FTWRL waits
+     * for running SELECTs (MySQL, Percona Server) and WRITES on MariaDB, whose FTWRL does not (docs/server-facts.md,
+     * fact 4): a long report there does not delay the lock, so it should not stop the backup either.
+     */
+    public enum LongQueryFilter { AUTO, ALL, WRITES, SELECTS }
 
     /** Where telemetry goes. */
     public record TelemetrySettings(Path traceFile, Path coordinatesFile, boolean redact, boolean jfr, boolean jmx,
@@ -68,11 +72,11 @@ public record Settings(boolean enabled, ProtocolSettings protocol, String sessio
         k.put("scope", new String[]{"", "comma-separated schemas whose table engines are checked (default: every non-system schema)"});
         k.put("multi-statements", new String[]{"auto", "whether statements may hold several ';'-separated statements: auto (from allowMultiQueries in the URL or properties), true, false"});
         k.put("lock.long-query-seconds", new String[]{"60", "a statement running longer than this blocks FTWRL (like mydumper --long-query-guard)"});
-        k.put("lock.long-query-wait-ms", new String[]{"30000", "how long to wait for long queries to end before refusing"});
-        k.put("lock.long-query-filter", new String[]{"all", "which long queries count: all, writes or selects"});
+        k.put("lock.long-query-wait-ms", new String[]{"30000", "how long to wait for long queries (or for the statements that held up a cancelled FTWRL) to end before refusing"});
+        k.put("lock.long-query-filter", new String[]{"auto", "which long queries count: all, writes or selects; auto is all where FTWRL waits for running SELECTs (MySQL, Percona) and writes on MariaDB, where it does not"});
         k.put("lock.kill-long-queries", new String[]{"false", "KILL QUERY the long queries instead of waiting (opt-in; never connections, replication or our own)"});
         k.put("lock.wait-ms", new String[]{"1000", "cancel our FTWRL (KILL QUERY) when it waits longer than this: every writer is stalled meanwhile"});
-        k.put("lock.retries", new String[]{"3", "FTWRL attempts after a cancelled wait, before refusing"});
+        k.put("lock.retries", new String[]{"3", "FTWRL attempts after a cancelled wait, before refusing (enforce mode; block mode refuses at the first cancel)"});
         k.put("lock.retry-backoff-ms", new String[]{"500", "pause before the first retry, doubled each time"});
         k.put("lock.hold-ms", new String[]{"10000", "a global read lock held longer is a violation; enforce mode aborts the backup session"});
         k.put("lock.wait-timeout-seconds", new String[]{"5", "session lock_wait_timeout set around FTWRL as a second bound, then restored"});

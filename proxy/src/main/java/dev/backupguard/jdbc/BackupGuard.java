@@ -2,6 +2,7 @@ package dev.backupguard.jdbc;
 
 import dev.backupguard.config.Settings;
 import dev.backupguard.config.SettingsSources;
+import dev.backupguard.lock.GlobalReadLock;
 import dev.backupguard.lock.GlobalReadLockGuard;
 import dev.backupguard.telemetry.Telemetry;
 import org.slf4j.Logger;
@@ -21,7 +22,7 @@ public final class BackupGuard {
 
     private static final Logger LOG = LoggerFactory.getLogger(BackupGuard.class);
     private static final Telemetry TELEMETRY = new Telemetry();
-    private static volatile GlobalReadLockGuard lockGuard = GlobalReadLockGuard.DIRECT;
+    private static volatile GlobalReadLockGuard lockGuard = new GlobalReadLock();
 
     private BackupGuard() {
     }
@@ -31,7 +32,7 @@ public final class BackupGuard {
         return TELEMETRY;
     }
 
-    /** The lock guard every connection uses for FLUSH TABLES WITH READ LOCK. */
+    /** The lock guard every connection wrapped from now on uses for FLUSH TABLES WITH READ LOCK ({@link GlobalReadLock}). */
     public static GlobalReadLockGuard lockGuard() {
         return lockGuard;
     }

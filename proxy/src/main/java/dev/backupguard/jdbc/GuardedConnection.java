@@ -8,6 +8,7 @@ import dev.backupguard.classify.Statement;
 import dev.backupguard.config.Settings;
 import dev.backupguard.lock.GlobalReadLockGuard;
 import dev.backupguard.lock.LockRequest;
+import dev.backupguard.lock.LockSession;
 import dev.backupguard.protocol.BinlogCoordinates;
 import dev.backupguard.protocol.Finding;
 import dev.backupguard.protocol.JdbcCall;
@@ -65,6 +66,8 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
     private final Telemetry telemetry;
     private final boolean multiStatements;
     private final List<GuardedResultSet> openResultSets = new ArrayList<>(2);
+    private final LockSession lockSession = new LockSession();
+    private final SessionRelease release;
 
     private java.sql.Statement internal;
     private boolean degraded;
@@ -83,6 +86,7 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
         this.telemetry = telemetry;
         this.recorder = new SessionRecorder(telemetry, settings.telemetry().redact());
         this.multiStatements = multiStatements;
+        this.release = new SessionRelease(delegate, protocol, lockSession);
         // JDBC drivers keep autocommit locally: no round trip.
         protocol.initialAutoCommit(delegate.getAutoCommit());
         String lowerUser = user == null ? null : user.toLowerCase(java.util.Locale.ROOT);
@@ -119,6 +123,14 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
 
     <T> T execute(Statement job, JobAction<T> action) throws SQLException {
         checkOpen();
+        try {
+            return executeChecked(job, action);
+        } catch (SQLException e) {
+            throw release.abortedBy() == null ? e : aborted(e);
+        }
+    }
+
+    private <T> T executeChecked(Statement job, JobAction<T> action) throws SQLException {
         if (degraded) {
             return action.run(null);
         }
@@ -140,6 +152,9 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
             if (!violations.isEmpty()) {
                 report(violations);
             }
+            if (job.kind() == Kind.LOCK_TABLES) {
+                release.watch(this); // table locks on an ordinary connection: released if it is abandoned
+            }
             return result;
         }
         return carryOut(job, plan, action);
@@ -150,6 +165,7 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
         if (protocol.isBackupSession() && !recording) {
             recording = true;
             recorder.sessionStarted();
+            release.watch(this);
         }
         report(plan.findings());
         T result = null;
@@ -199,8 +215,11 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
         T result;
         try {
             if (isGlobalReadLock(st)) {
-                result = lockGuard.acquire(lockRequest(), () -> action.run(sql));
+                result = lockGuard.acquire(lockRequest(st), () -> action.run(sql));
+            } else if (isTableFlush(st)) {
+                result = lockGuard.flush(lockRequest(st), () -> action.run(sql));
             } else {
+                beforeSent(st);
                 result = action.run(sql);
             }
         } catch (SQLException e) {
@@ -227,8 +246,11 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
             if (JdbcCall.isCall(st)) {
                 callJdbc(st);
             } else if (isGlobalReadLock(st)) {
-                lockGuard.acquire(lockRequest(), () -> internal().execute(st.sql()));
+                lockGuard.acquire(lockRequest(st), () -> internal().execute(st.sql()));
+            } else if (isTableFlush(st)) {
+                lockGuard.flush(lockRequest(st), () -> internal().execute(st.sql()));
             } else {
+                beforeSent(st);
                 internal().execute(st.sql());
             }
         } catch (SQLException e) {
@@ -239,6 +261,9 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
                 abortBackup();
             }
             recover(e);
+            if (e instanceof BackupGuardException) {
+                throw e; // the lock guard's refusal already names the rule and the statement
+            }
             throw new SQLException("backup-guard could not " + purpose(st) + ": " + e.getMessage()
                     + " (statement: " + st.sql() + ")", e.getSQLState(), e.getErrorCode(), e);
         }
@@ -261,9 +286,16 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
         recorder.finished(st, Action.INJECTED, t0, false);
     }
 
+    /** The global read lock is about to go: the lock guard's last look at the sessions waiting on it. */
+    private void beforeSent(Statement st) {
+        if (st.kind() == Kind.UNLOCK_TABLES && connectionId != 0 && lockSession.holdsGlobalLock()) {
+            lockGuard.releasing(lockRequest(null));
+        }
+    }
+
     private void afterSent(Statement st) {
         if (st.kind() == Kind.UNLOCK_TABLES && connectionId != 0) {
-            lockGuard.released(lockRequest());
+            lockGuard.released(lockRequest(null));
         }
     }
 
@@ -314,6 +346,7 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
         for (Step step : recovery.steps()) {
             if (step instanceof Step.Inject i) {
                 try {
+                    beforeSent(i.statement());
                     internal().execute(i.statement().sql());
                     protocol.sent(i.statement());
                     afterSent(i.statement());
@@ -331,18 +364,31 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
         }
     }
 
-    private LockRequest lockRequest() {
-        return new LockRequest(delegate, connectionId, side, protocol.facts(), settings.lock(), telemetry,
-                recorder::origin, this::abortBackup);
+    /** What the lock guard needs; it refers to nothing that keeps this connection reachable (see SessionRelease). */
+    private LockRequest lockRequest(Statement st) {
+        return new LockRequest(delegate, connectionId, side, protocol.facts(), settings, protocol.position(),
+                telemetry, recorder::origin, release::abort, lockSession, st == null ? null : st.sql());
     }
 
-    /** The lock guard's hold limit was exceeded in enforce mode: close the connection rather than keep the lock. */
+    /** Closes the connection rather than hand back one in an unsafe state. */
     private void abortBackup() {
         try {
             delegate.abort(Runnable::run);
         } catch (SQLException | RuntimeException e) {
             LOG.warn("backup-guard could not abort the backup connection {}", connectionId, e);
         }
+    }
+
+    /** The error the job gets after the lock guard aborted the connection: the guard's reason, the driver's cause. */
+    private SQLException aborted(SQLException cause) {
+        SQLException reason = release.abortedBy();
+        SQLException e = reason instanceof BackupGuardException b
+                ? new BackupGuardException(b.finding(), settings.telemetry().redact())
+                : new SQLException(reason.getMessage(), reason.getSQLState(), reason.getErrorCode());
+        if (cause != null) {
+            e.initCause(cause);
+        }
+        return e;
     }
 
     private <T> T afterInternalFailure(RuntimeException e, Statement job, JobAction<T> action) throws SQLException {
@@ -381,6 +427,11 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
 
     private static boolean isGlobalReadLock(Statement st) {
         return st.kind() == Kind.FLUSH_TABLES_WITH_READ_LOCK && st.tables().isEmpty();
+    }
+
+    /** FLUSH TABLES of every table in a backup session: on MySQL it waits for running SELECTs like FTWRL does. */
+    private boolean isTableFlush(Statement st) {
+        return st.kind() == Kind.FLUSH_TABLES && st.tables().isEmpty() && protocol.isBackupSession();
     }
 
     private boolean isTableRead(Statement st) {
@@ -677,10 +728,12 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
         }
         closed = true;
         try {
-            if (!degraded) {
-                releaseForClose();
+            if (!degraded && release.abortedBy() == null) {
+                releaseForClose("connection closed");
             }
         } finally {
+            release.disarm();
+            lockSession.end();
             if (internal != null) {
                 try {
                     internal.close();
@@ -697,7 +750,7 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
      * a snapshot releases them first. Open result sets are closed first (drivers drain them), because nothing may be
      * sent while one streams.
      */
-    private void releaseForClose() {
+    private void releaseForClose(String how) {
         for (GuardedResultSet rs : new ArrayList<>(openResultSets)) {
             try {
                 rs.close();
@@ -727,7 +780,7 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
         }
         if (wasBackup) {
             recording = false;
-            recorder.sessionEnded(protocol.verdict(), protocol.sessionsEnded() > before ? "connection closed" : "closed");
+            recorder.sessionEnded(protocol.verdict(), protocol.sessionsEnded() > before ? how : "closed");
         }
     }
 
@@ -739,10 +792,15 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
     @Override
     public void abort(Executor executor) throws SQLException {
         closed = true;
+        release.disarm();
+        lockSession.end();
         delegate.abort(executor);
     }
 
     private void checkOpen() throws SQLException {
+        if (release.abortedBy() != null) {
+            throw aborted(null);
+        }
         if (closed) {
             throw new SQLException("connection is closed", "08003");
         }
@@ -923,8 +981,17 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
         delegate.beginRequest();
     }
 
+    /**
+     * A pool's request boundary (JDBC 4.3): the pool takes the connection back (HikariCP calls it on return with
+     * {@code -Dcom.zaxxer.hikari.enableRequestBoundaries=true}). Leak safety: what the backup session holds is
+     * released now, as on close, since the next borrower must not inherit a global read lock or a snapshot.
+     */
     @Override
     public void endRequest() throws SQLException {
+        if (!closed && !degraded && release.abortedBy() == null) {
+            releaseForClose("returned to the pool");
+            lockSession.end();
+        }
         delegate.endRequest();
     }
 

@@ -51,6 +51,7 @@ final class ServerSession {
     private final Set<TableName> metadataLocked = new LinkedHashSet<>();
     private String transactionEndedBy;
     private boolean binlogSkipped;
+    private Kind backupLock;
     private Rule transactionEndRule;
 
     // The judge's memory.
@@ -93,6 +94,14 @@ final class ServerSession {
 
     boolean binlogSkipped() {
         return binlogSkipped;
+    }
+
+    /**
+     * The server's DDL-only backup lock this session holds: {@link Kind#LOCK_INSTANCE_FOR_BACKUP} (MySQL 8.0, released
+     * by UNLOCK INSTANCE), {@link Kind#BACKUP_STAGE} (MariaDB, from BACKUP STAGE START to BACKUP STAGE END), or null.
+     */
+    Kind backupLock() {
+        return backupLock;
     }
 
     /**
@@ -361,6 +370,13 @@ final class ServerSession {
                 // BACKUP STAGE START commits implicitly, and BACKUP STAGE END ends the transaction too (fact 3).
                 if ("START".equals(st.name()) || "END".equals(st.name())) {
                     endTransaction(st, Rule.IMPLICIT_COMMIT);
+                }
+                backupLock = "END".equals(st.name()) ? null : Kind.BACKUP_STAGE;
+            }
+            case LOCK_INSTANCE_FOR_BACKUP -> backupLock = Kind.LOCK_INSTANCE_FOR_BACKUP;
+            case UNLOCK_INSTANCE -> {
+                if (backupLock == Kind.LOCK_INSTANCE_FOR_BACKUP) {
+                    backupLock = null;
                 }
             }
             case RELEASE_SAVEPOINT -> savepoints.remove(st.name() == null ? "" : st.name().toLowerCase(Locale.ROOT));

@@ -240,7 +240,7 @@ public final class SessionProtocol {
     /** The plan for closing the connection: release whatever the session still holds on the server. */
     public Plan planClose() {
         position++;
-        if (!backup && !server.globalLock() && !server.tableLocks()) {
+        if (!backup && !server.globalLock() && !server.tableLocks() && server.backupLock() == null) {
             return Plan.NOTHING;
         }
         Plan.Builder p = new Plan.Builder();
@@ -249,6 +249,7 @@ public final class SessionProtocol {
             if (server.globalLock() || server.tableLocks()) {
                 p.inject(UNLOCK_TABLES);
             }
+            addBackupLockRelease(p);
             return p.isEmpty() ? Plan.NOTHING : p.build();
         }
         addSessionEnd(p, false);
@@ -267,10 +268,7 @@ public final class SessionProtocol {
         if (guardSnapshot && server.inTransaction()) {
             p.inject(ROLLBACK);
         }
-        if (ddlLockHeld) {
-            p.inject(facts.flavor() == ServerFacts.Flavor.MARIADB ? BACKUP_STAGE_END : UNLOCK_INSTANCE);
-            ddlLockHeld = false;
-        }
+        addBackupLockRelease(p);
         if (server.binlogSkipped()) {
             p.inject(RESTORE_BINLOG);
         }
@@ -329,6 +327,11 @@ public final class SessionProtocol {
     /** Whether the session holds the global read lock on the server. */
     public boolean holdsGlobalLock() {
         return server.globalLock();
+    }
+
+    /** Whether the session holds the server's DDL-only backup lock (BACKUP STAGE, LOCK INSTANCE FOR BACKUP). */
+    public boolean holdsBackupLock() {
+        return server.backupLock() != null;
     }
 
     /** Whether the session holds LOCK TABLES locks on the server. */
@@ -965,10 +968,7 @@ public final class SessionProtocol {
         if (server.globalLock() || server.tableLocks()) {
             p.inject(UNLOCK_TABLES);
         }
-        if (ddlLockHeld) {
-            p.inject(facts.flavor() == ServerFacts.Flavor.MARIADB ? BACKUP_STAGE_END : UNLOCK_INSTANCE);
-            ddlLockHeld = false;
-        }
+        addBackupLockRelease(p);
         if (server.binlogSkipped()) {
             p.inject(RESTORE_BINLOG); // outside the transaction: sql_log_bin cannot change inside one (1694)
         }
@@ -988,6 +988,23 @@ public final class SessionProtocol {
         jobHoldsTableLocks = false;
         pendingBegin = null;
         snapshotReads = 0;
+    }
+
+    /**
+     * Leak safety for the DDL-only backup lock, the guard's own (ddl-lock) or the job's: a pooled connection would
+     * keep blocking DDL server-wide. MariaDB's BACKUP STAGE ends with BACKUP STAGE END, MySQL's LOCK INSTANCE FOR
+     * BACKUP with UNLOCK INSTANCE.
+     */
+    private void addBackupLockRelease(Plan.Builder p) {
+        Kind held = server.backupLock();
+        if (ddlLockHeld && held == null) {
+            held = facts != null && facts.flavor() == ServerFacts.Flavor.MARIADB ? Kind.BACKUP_STAGE
+                    : Kind.LOCK_INSTANCE_FOR_BACKUP;
+        }
+        if (held != null) {
+            p.inject(held == Kind.BACKUP_STAGE ? BACKUP_STAGE_END : UNLOCK_INSTANCE);
+        }
+        ddlLockHeld = false;
     }
 
     // =================================================================== decisions

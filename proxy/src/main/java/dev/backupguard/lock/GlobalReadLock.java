@@ -1,0 +1,161 @@
+package dev.backupguard.lock;
+
+import dev.backupguard.jdbc.BackupGuardException;
+import dev.backupguard.jdbc.ConnectionSource;
+import dev.backupguard.protocol.Finding;
+import dev.backupguard.protocol.Mode;
+import dev.backupguard.protocol.Rule;
+import dev.backupguard.telemetry.GuardEvent;
+import dev.backupguard.telemetry.GuardEvent.LockKind;
+
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The default lock guard: the safest way to take FLUSH TABLES WITH READ LOCK (I3, I4).
+ *
+ * <ol>
+ *   <li><b>Preflight</b> on a side connection (same credentials, never the backup connection): statements running
+ *       longer than {@code lock.long-query-seconds} are waited for, then the FTWRL is refused with the list of them
+ *       (or, opt-in, they are killed with KILL QUERY). See {@link Preflight}.</li>
+ *   <li><b>Bounded wait</b>: a watchdog cancels our own FTWRL after {@code lock.wait-ms} (the time every writer is
+ *       stalled behind it), then it is retried with back-off, and refused after {@code lock.retries}; a session
+ *       lock_wait_timeout is the second bound. See {@link BoundedWait}.</li>
+ *   <li><b>Hold limit</b>: a lock held longer than {@code lock.hold-ms} is a violation; in enforce mode the backup
+ *       connection is aborted rather than keep the server read-only.</li>
+ *   <li><b>Collateral</b>: right before UNLOCK TABLES, one processlist query counts the sessions that waited on our
+ *       lock (only when a telemetry sink wants the event).</li>
+ * </ol>
+ * Each part follows the mode of its rule (long-query, lock-wait, lock-hold, privilege): enforce corrects, block
+ * refuses, audit reports, off skips. Thread-safe and stateless: per-connection state lives in {@link LockSession}.
+ */
+public final class GlobalReadLock implements GlobalReadLockGuard {
+
+    @Override
+    public <T> T acquire(LockRequest r, Attempt<T> ftwrl) throws SQLException {
+        LockSession session = r.session();
+        if (session.holdsGlobalLock()) {
+            return ftwrl.send(); // already held by this session: the server answers at once, the hold goes on
+        }
+        SideConnection side = openSide(r);
+        boolean held = false;
+        try {
+            Preflight.check(r, side);
+            T value = BoundedWait.acquire(r, side, ftwrl);
+            held = true;
+            long token = session.held(side, System.nanoTime());
+            startHoldTimer(r, session, token);
+            return value;
+        } finally {
+            if (!held && side != null) {
+                side.close();
+            }
+        }
+    }
+
+    @Override
+    public <T> T flush(LockRequest r, Attempt<T> flush) throws SQLException {
+        if (r.session().holdsGlobalLock()) {
+            return flush.send();
+        }
+        SideConnection side = openSide(r);
+        try {
+            Preflight.check(r, side);
+            return BoundedWait.acquire(r, side, flush);
+        } finally {
+            if (side != null) {
+                side.close();
+            }
+        }
+    }
+
+    @Override
+    public void releasing(LockRequest r) {
+        LockSession session = r.session();
+        SideConnection side = session.side();
+        if (side == null || !session.holdsGlobalLock() || !side.seesOthers()
+                || !r.telemetry().wants(GuardEvent.Collateral.class)) {
+            return;
+        }
+        try {
+            List<ProcessRow> rows = side.processlist();
+            Set<Long> ours = Set.of(r.connectionId(), side.id());
+            List<ProcessRow> waiting = LongQueries.lockWaiters(rows, ours);
+            List<ProcessRow> metadata = LongQueries.metadataLockWaiters(rows, ours);
+            long longest = 0;
+            for (ProcessRow p : waiting) {
+                longest = Math.max(longest, p.millis());
+            }
+            for (ProcessRow p : metadata) {
+                longest = Math.max(longest, p.millis());
+            }
+            r.telemetry().publish(new GuardEvent.Collateral(r.origin().get(), LockKind.GLOBAL_READ_LOCK,
+                    waiting.size(), longest * 1000, metadata.size()));
+        } catch (SQLException e) {
+            LockFindings.LOG.debug("backup-guard could not count the sessions waiting on the global read lock", e);
+        }
+    }
+
+    @Override
+    public void released(LockRequest r) {
+        r.session().end();
+    }
+
+    private static SideConnection openSide(LockRequest r) {
+        if (r.side() == null || r.side() == ConnectionSource.NONE) {
+            return null;
+        }
+        try {
+            return SideConnection.open(r);
+        } catch (SQLException | RuntimeException e) {
+            LockFindings.LOG.warn("backup-guard could not open a side connection for the lock guard ({}); only "
+                    + "lock_wait_timeout bounds FLUSH TABLES WITH READ LOCK", e.toString());
+            return null;
+        }
+    }
+
+    private static void startHoldTimer(LockRequest r, LockSession session, long token) {
+        if (r.modeOf(Rule.LOCK_HOLD) == Mode.OFF) {
+            return;
+        }
+        session.holdTimer(token, Watchdog.schedule(() -> holdExceeded(r, session, token), r.lock().holdLimit()));
+    }
+
+    /** The hold limit passed with the lock still held: report it, and in enforce mode abort the backup connection. */
+    static void holdExceeded(LockRequest r, LockSession session, long token) {
+        if (!session.isCurrent(token)) {
+            return;
+        }
+        long heldNanos = System.nanoTime() - session.acquiredAt();
+        SideConnection side = session.side();
+        if (side != null) {
+            try {
+                if (!side.exists(r.connectionId())) {
+                    session.end(); // the connection is gone (killed from outside), and the lock with it
+                    return;
+                }
+            } catch (SQLException e) {
+                LockFindings.LOG.debug("backup-guard could not look for the backup connection", e);
+            }
+        }
+        Mode mode = r.modeOf(Rule.LOCK_HOLD);
+        long limit = r.lock().holdLimit().toMillis();
+        String detail = "the global read lock was held for " + TimeUnit.NANOSECONDS.toMillis(heldNanos)
+                + " ms, longer than backupguard.lock.hold-ms=" + limit + ": no write can commit anywhere on the "
+                + "server meanwhile";
+        boolean abort = mode == Mode.ENFORCE;
+        LockFindings.event(r, new GuardEvent.LockHoldExceeded(r.origin().get(), LockKind.GLOBAL_READ_LOCK,
+                heldNanos / 1000, limit * 1000, abort ? "aborted" : "reported"));
+        if (!abort) {
+            LockFindings.report(r, Rule.LOCK_HOLD, mode == Mode.AUDIT ? Finding.Outcome.WOULD_CORRECT
+                    : Finding.Outcome.VIOLATION, detail);
+            return;
+        }
+        BackupGuardException error = LockFindings.refuse(r, Rule.LOCK_HOLD, detail + "; backup-guard aborted the "
+                + "backup session (closed its connection) so the server is writable again", null);
+        session.end();
+        r.abort().accept(error);
+    }
+}

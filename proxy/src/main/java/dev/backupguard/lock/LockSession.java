@@ -1,0 +1,68 @@
+package dev.backupguard.lock;
+
+import java.util.concurrent.Future;
+
+/**
+ * The lock guard's state for one backup connection, kept between {@link GlobalReadLockGuard#acquire} and
+ * {@link GlobalReadLockGuard#released}: since when the global read lock is held, the side connection kept open
+ * meanwhile, and the hold-limit timer. The connection creates one and passes the same instance with every request.
+ * Thread-safe: the watchdog thread reads it while the backup thread works.
+ */
+public final class LockSession {
+
+    private SideConnection side;
+    private long acquiredAt;
+    private Future<?> holdTimer;
+    private long hold;
+
+    /** Whether the guard saw the global read lock taken on this connection and not yet released. */
+    public synchronized boolean holdsGlobalLock() {
+        return acquiredAt != 0;
+    }
+
+    /** The lock was taken at {@code nanos}; returns the token of this hold. */
+    synchronized long held(SideConnection sideConnection, long nanos) {
+        side = sideConnection;
+        acquiredAt = nanos;
+        return ++hold;
+    }
+
+    synchronized void holdTimer(long token, Future<?> timer) {
+        if (token == hold && acquiredAt != 0) {
+            holdTimer = timer;
+        } else {
+            timer.cancel(false);
+        }
+    }
+
+    /** Whether {@code token} is still the current hold (not released meanwhile). */
+    synchronized boolean isCurrent(long token) {
+        return token == hold && acquiredAt != 0;
+    }
+
+    synchronized long acquiredAt() {
+        return acquiredAt;
+    }
+
+    synchronized SideConnection side() {
+        return side;
+    }
+
+    /** Ends the hold, if any: cancels the timer and closes the side connection (also when the connection goes away). */
+    public void end() {
+        SideConnection s;
+        synchronized (this) {
+            s = side;
+            side = null;
+            acquiredAt = 0;
+            hold++;
+            if (holdTimer != null) {
+                holdTimer.cancel(false);
+                holdTimer = null;
+            }
+        }
+        if (s != null) {
+            s.close();
+        }
+    }
+}
