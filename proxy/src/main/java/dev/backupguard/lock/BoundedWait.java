@@ -8,6 +8,7 @@ import dev.backupguard.telemetry.GuardEvent;
 
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -61,7 +62,7 @@ final class BoundedWait {
             List<ProcessRow> heldUpBy = List.of();
             for (int attempt = 1; ; attempt++) {
                 Cancel cancel = new Cancel(r, side);
-                Future<?> dog = side == null ? null : Watchdog.schedule(cancel, r.lock().lockWait());
+                Future<?> dog = side == null ? null : Watchdog.schedule(cancel, watchdogDelay(r.lock().lockWait()));
                 long t0 = System.nanoTime();
                 try {
                     T value = ftwrl.send();
@@ -111,6 +112,20 @@ final class BoundedWait {
             restoreLockWaitTimeout(r, previousTimeout);
         }
     }
+
+    /**
+     * When the watchdog fires: early enough that its own processlist read and KILL QUERY (a few round trips on the
+     * side connection, ~20 ms measured here) land within the bound, which is the longest any writer may be stalled.
+     */
+    static Duration watchdogDelay(Duration bound) {
+        Duration allowance = bound.dividedBy(10);
+        if (allowance.compareTo(CANCEL_ALLOWANCE) > 0) {
+            allowance = CANCEL_ALLOWANCE;
+        }
+        return bound.minus(allowance);
+    }
+
+    private static final Duration CANCEL_ALLOWANCE = Duration.ofMillis(100);
 
     /** One FTWRL with only the privilege error translated. */
     private static <T> T send(LockRequest r, GlobalReadLockGuard.Attempt<T> ftwrl) throws SQLException {
