@@ -81,7 +81,7 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
         this.side = side;
         this.lockGuard = lockGuard;
         this.telemetry = telemetry;
-        this.recorder = new SessionRecorder(telemetry, settings.telemetry().redact());
+        this.recorder = new SessionRecorder(telemetry, settings.telemetry().redact(), protocol);
         this.multiStatements = multiStatements;
         // JDBC drivers keep autocommit locally: no round trip.
         protocol.initialAutoCommit(delegate.getAutoCommit());
@@ -152,6 +152,7 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
             recorder.sessionStarted();
         }
         report(plan.findings());
+        recorder.planStarted(plan.findings());
         T result = null;
         boolean guardSent = false;
         for (Step step : plan.steps()) {
@@ -172,6 +173,7 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
                 result = action.answer(protocol.coordinatesResult(a.statement()));
                 recordNotSent(job, Action.ABSORBED);
             } else if (step instanceof Step.Refuse r) {
+                recorder.planStarted(List.of(r.finding()));
                 recordNotSent(job, Action.REFUSED);
                 throw refusal(r.finding());
             } else if (step instanceof Step.LearnFacts) {
@@ -182,6 +184,7 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
                 return carryOut(job, protocol.plan(job), action);
             }
         }
+        recorder.planEnded();
         sessionEndedSince(sessionsBefore, "backup session ended");
         return result;
     }
@@ -332,8 +335,8 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
     }
 
     private LockRequest lockRequest() {
-        return new LockRequest(delegate, connectionId, side, protocol.facts(), settings.lock(), telemetry,
-                recorder::origin, this::abortBackup);
+        return new LockRequest(delegate, connectionId, side, protocol.facts(), settings.lock(),
+                recorder.lockTelemetry(), recorder::origin, this::abortBackup);
     }
 
     /** The lock guard's hold limit was exceeded in enforce mode: close the connection rather than keep the lock. */
@@ -370,7 +373,9 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
     }
 
     static String redactedMessage(Finding f) {
-        return new Finding(f.rule(), f.outcome(), f.position(), Redactor.redact(f.statement()), f.detail()).message();
+        // The detail may quote SQL (the statement that ended the snapshot): it is redacted too.
+        return new Finding(f.rule(), f.outcome(), f.position(), Redactor.redact(f.statement()),
+                Redactor.redact(f.detail())).message();
     }
 
     private void recordNotSent(Statement job, Action action) {
@@ -688,7 +693,11 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
                     LOG.debug("closing backup-guard's statement failed", e);
                 }
             }
-            delegate.close();
+            try {
+                delegate.close();
+            } finally {
+                telemetry.release(); // a connection-level trace or coordinates file is flushed when its last user closes
+            }
         }
     }
 
@@ -739,7 +748,11 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
     @Override
     public void abort(Executor executor) throws SQLException {
         closed = true;
-        delegate.abort(executor);
+        try {
+            delegate.abort(executor);
+        } finally {
+            telemetry.release();
+        }
     }
 
     private void checkOpen() throws SQLException {
