@@ -33,10 +33,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Times are {@link System#nanoTime()} read right after the driver returned, before the next statement is sent:
  * a lock's wait is from just before its statement was sent to just after the server answered, its hold from then to
  * just after the release statement was answered.
+ *
+ * <p>While the session holds the global read lock (or LOCK TABLES locks), events are held back and published right
+ * after the release: no sink, however slow its logging backend, runs while every writer on the server waits. They
+ * keep the time they happened at. At most {@value #MAX_DEFERRED} are held back (a job that keeps the lock for the
+ * whole dump publishes the rest as they come).
  */
 public final class SessionRecorder {
 
     private static final AtomicLong SESSIONS = new AtomicLong();
+    private static final int MAX_DEFERRED = 256;
     /** The lock guard's events, counted for the summary (they reach the sinks unchanged). */
     private static final Set<Class<? extends GuardEvent>> LOCK_GUARD_EVENTS = Set.of(GuardEvent.LockWaitCancelled.class,
             GuardEvent.QueryKilled.class, GuardEvent.LockHoldExceeded.class, GuardEvent.Collateral.class);
@@ -63,6 +69,7 @@ public final class SessionRecorder {
     private SnapshotWay way = SnapshotWay.NO_COORDINATES;
     private long metadataLocksSince;
     private final List<String> metadataLocked = new ArrayList<>();
+    private final List<GuardEvent> deferred = new ArrayList<>();
 
     private long lockWaitTotal;
     private long lockHoldTotal;
@@ -111,6 +118,7 @@ public final class SessionRecorder {
         coordinates = null;
         way = SnapshotWay.NO_COORDINATES;
         metadataLocked.clear();
+        deferred.clear();
         lockWaitTotal = lockHoldTotal = snapshotAge = metadataLockHoldMax = rowsRead = 0;
         tablesRead = corrections = refusals = violations = 0;
         lockWaitsCancelled.set(0);
@@ -157,7 +165,7 @@ public final class SessionRecorder {
             }
         }
         if (telemetry.wants(GuardEvent.RuleApplied.class)) {
-            telemetry.publish(new GuardEvent.RuleApplied(origin(), redacted(f)));
+            publish(new GuardEvent.RuleApplied(origin(), redacted(f)));
         }
     }
 
@@ -167,19 +175,17 @@ public final class SessionRecorder {
                 Redactor.redact(f.detail())) : f;
     }
 
-    /** Before a statement reaches the server; returns its start time. */
+    /**
+     * Before a statement reaches the server; returns its start time. The clock is read after the lock-requested
+     * event is published, so a lock's wait holds no telemetry work.
+     */
     public long starting(Statement st) {
-        long now = System.nanoTime();
         LockKind requested = null;
+        boolean global = false;
         switch (st.kind()) {
             case FLUSH_TABLES_WITH_READ_LOCK -> {
-                if (st.tables().isEmpty()) {
-                    globalLockRequestedAt = now;
-                    cancelledAtRequest = lockWaitsCancelled.get();
-                    requested = LockKind.GLOBAL_READ_LOCK;
-                } else {
-                    requested = LockKind.LOCK_TABLES;
-                }
+                global = st.tables().isEmpty();
+                requested = global ? LockKind.GLOBAL_READ_LOCK : LockKind.LOCK_TABLES;
             }
             case LOCK_TABLES -> requested = LockKind.LOCK_TABLES;
             case LOCK_INSTANCE_FOR_BACKUP -> requested = backupLockAcquiredAt == 0 ? LockKind.LOCK_INSTANCE_FOR_BACKUP : null;
@@ -189,7 +195,12 @@ public final class SessionRecorder {
             }
         }
         if (requested != null && telemetry.wants(GuardEvent.LockRequested.class)) {
-            telemetry.publish(new GuardEvent.LockRequested(origin(), requested, sql(st.sql())));
+            publish(new GuardEvent.LockRequested(origin(), requested, sql(st.sql())));
+        }
+        long now = System.nanoTime();
+        if (global) {
+            globalLockRequestedAt = now;
+            cancelledAtRequest = lockWaitsCancelled.get();
         }
         return now;
     }
@@ -199,7 +210,9 @@ public final class SessionRecorder {
         long now = System.nanoTime();
         long micros = (now - startedAt) / 1000;
         if (telemetry.wants(GuardEvent.StatementStep.class)) {
-            telemetry.publish(new GuardEvent.StatementStep(origin(), action, sql(st.sql()), planRule, micros));
+            // The guard's own statements are constants of the protocol: nothing to redact (sql_log_bin = 0 stays 0).
+            publish(new GuardEvent.StatementStep(origin(), action, action == Action.INJECTED ? st.sql() : sql(st.sql()),
+                    planRule, micros));
         }
         switch (st.kind()) {
             case FLUSH_TABLES_WITH_READ_LOCK -> {
@@ -218,10 +231,10 @@ public final class SessionRecorder {
                     releaseGlobalLock(now);
                 }
                 if (tableLocksAcquiredAt != 0) {
-                    publishLock(new GuardEvent.LockReleased(origin(), LockKind.LOCK_TABLES, (now - tableLocksAcquiredAt) / 1000));
-                    tableLocksAcquiredAt = 0;
+                    releaseTableLocks(now);
                 }
                 emitSnapshotStarted();
+                publishDeferred();
             }
             case LOCK_TABLES -> tableLocksAcquired(now, micros);
             case LOCK_INSTANCE_FOR_BACKUP, BACKUP_STAGE -> {
@@ -257,15 +270,16 @@ public final class SessionRecorder {
                     long hold = (now - metadataLocksSince) / 1000;
                     metadataLockHoldMax = Math.max(metadataLockHoldMax, hold);
                     if (telemetry.wants(GuardEvent.MetadataLocksReleased.class)) {
-                        telemetry.publish(new GuardEvent.MetadataLocksReleased(origin(), List.copyOf(metadataLocked),
-                                hold));
+                        publish(new GuardEvent.MetadataLocksReleased(origin(), List.copyOf(metadataLocked), hold));
                     }
                     metadataLocked.clear();
                 }
             }
             case COMMIT, ROLLBACK -> snapshotEnded(st.kind() == Kind.COMMIT ? "commit" : "rollback", now);
             case SELECT, SHOW_CREATE_TABLE, SHOW_COLUMNS -> {
-                emitSnapshotStarted();
+                if (st.target() != null) {
+                    emitSnapshotStarted(); // not at the guard's own coordinate queries (no table): they come first
+                }
                 if (st.target() != null && snapshotStartedAt != 0) {
                     String t = st.target().toString();
                     if (!metadataLocked.contains(t)) {
@@ -288,13 +302,15 @@ public final class SessionRecorder {
     /** A statement of the job was answered without reaching the server, or refused. */
     public void notSent(Statement st, Action action) {
         if (telemetry.wants(GuardEvent.StatementStep.class)) {
-            telemetry.publish(new GuardEvent.StatementStep(origin(), action, sql(st.sql()), planRule, 0));
+            publish(new GuardEvent.StatementStep(origin(), action, sql(st.sql()), planRule, 0));
         }
     }
 
+    /** The guard read the snapshot's coordinates: the snapshot-started event can be published now. */
     public void coordinates(BinlogCoordinates c) {
         coordinates = c;
         way = c.source() == BinlogCoordinates.Source.SNAPSHOT_STATUS ? SnapshotWay.SNAPSHOT_STATUS : SnapshotWay.GLOBAL_LOCK;
+        emitSnapshotStarted();
     }
 
     /** A table's rows were read: from the data read's start to its result set's end. */
@@ -302,13 +318,13 @@ public final class SessionRecorder {
         tablesRead++;
         rowsRead += rows;
         if (telemetry.wants(GuardEvent.TableReadFinished.class)) {
-            telemetry.publish(new GuardEvent.TableReadFinished(origin(), table, rows, (System.nanoTime() - startedAt) / 1000));
+            publish(new GuardEvent.TableReadFinished(origin(), table, rows, (System.nanoTime() - startedAt) / 1000));
         }
     }
 
     public void tableReadStarted(String table) {
         if (telemetry.wants(GuardEvent.TableReadStarted.class)) {
-            telemetry.publish(new GuardEvent.TableReadStarted(origin(), table));
+            publish(new GuardEvent.TableReadStarted(origin(), table));
         }
     }
 
@@ -325,10 +341,10 @@ public final class SessionRecorder {
             releaseGlobalLock(now);
         }
         if (tableLocksAcquiredAt != 0) {
-            publishLock(new GuardEvent.LockReleased(origin(), LockKind.LOCK_TABLES, (now - tableLocksAcquiredAt) / 1000));
-            tableLocksAcquiredAt = 0;
+            releaseTableLocks(now);
         }
         releaseBackupLock(now);
+        publishDeferred();
         if (telemetry.wants(GuardEvent.SessionSummary.class)) {
             List<String> reasons = new ArrayList<>();
             for (Finding f : verdict.violations()) {
@@ -336,7 +352,7 @@ public final class SessionRecorder {
                     reasons.add(f.rule().id() + ": " + redacted(f).detail());
                 }
             }
-            telemetry.publish(new GuardEvent.SessionSummary(origin(), verdict.consistent(), reasons,
+            publish(new GuardEvent.SessionSummary(origin(), verdict.consistent(), reasons,
                     coordinates != null ? coordinates : verdict.coordinates(),
                     Math.max(tablesRead, verdict.tablesRead().size()), rowsRead, lockWaitTotal, lockHoldTotal,
                     snapshotAge, metadataLockHoldMax, corrections, refusals, verdict.violations().size(),
@@ -348,6 +364,12 @@ public final class SessionRecorder {
     private void tableLocksAcquired(long now, long micros) {
         tableLocksAcquiredAt = now;
         publishLock(new GuardEvent.LockAcquired(origin(), LockKind.LOCK_TABLES, micros, 1));
+    }
+
+    private void releaseTableLocks(long now) {
+        long hold = (now - tableLocksAcquiredAt) / 1000;
+        tableLocksAcquiredAt = 0;
+        publishLock(new GuardEvent.LockReleased(origin(), LockKind.LOCK_TABLES, hold));
     }
 
     private void releaseGlobalLock(long now) {
@@ -362,7 +384,7 @@ public final class SessionRecorder {
             emitSnapshotStarted();
             snapshotAge = (now - snapshotStartedAt) / 1000;
             if (telemetry.wants(GuardEvent.SnapshotEnded.class)) {
-                telemetry.publish(new GuardEvent.SnapshotEnded(origin(), snapshotAge, how));
+                publish(new GuardEvent.SnapshotEnded(origin(), snapshotAge, how));
             }
             snapshotStartedAt = 0;
             snapshotLive = false;
@@ -372,14 +394,15 @@ public final class SessionRecorder {
 
     /**
      * The snapshot-started event waits for the coordinates, which are read after START TRANSACTION: it is published
-     * at the first statement after them (UNLOCK TABLES, SAVEPOINT, the first read), stamped with the start's time.
+     * when they are known, or at the first statement that shows none will come (UNLOCK TABLES, SAVEPOINT, the first
+     * read), stamped with the start's time.
      */
     private void emitSnapshotStarted() {
         if (snapshotEventPending) {
             snapshotEventPending = false;
             if (telemetry.wants(GuardEvent.SnapshotStarted.class)) {
                 ServerFacts facts = protocol == null ? null : protocol.facts();
-                telemetry.publish(new GuardEvent.SnapshotStarted(Telemetry.origin(connectionId, sessionId,
+                publish(new GuardEvent.SnapshotStarted(Telemetry.origin(connectionId, sessionId,
                         snapshotStartedAt), snapshotIsolation, coordinates != null ? way : SnapshotWay.NO_COORDINATES,
                         coordinates, facts == null ? 0 : facts.serverId()));
             }
@@ -395,7 +418,29 @@ public final class SessionRecorder {
 
     private void publishLock(GuardEvent e) {
         if (telemetry.wants(e.getClass())) {
-            telemetry.publish(e);
+            publish(e);
+        }
+    }
+
+    /** Publishes now, or after the release while the session holds the global read lock or table locks. */
+    private void publish(GuardEvent e) {
+        if ((globalLockAcquiredAt != 0 || tableLocksAcquiredAt != 0) && deferred.size() < MAX_DEFERRED) {
+            deferred.add(e);
+            return;
+        }
+        if (!deferred.isEmpty()) {
+            publishDeferred();
+        }
+        telemetry.publish(e);
+    }
+
+    private void publishDeferred() {
+        if (!deferred.isEmpty() && globalLockAcquiredAt == 0 && tableLocksAcquiredAt == 0) {
+            List<GuardEvent> held = List.copyOf(deferred);
+            deferred.clear();
+            for (GuardEvent e : held) {
+                telemetry.publish(e);
+            }
         }
     }
 
