@@ -39,6 +39,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -143,13 +145,22 @@ class TelemetryIT {
     }
 
     private static void runBackup() throws Exception {
+        // Threads of their own: the common pool may have a single thread on a small machine, which the writer keeps.
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            runBackup(threads);
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    private static void runBackup(ExecutorService threads) throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger written = new AtomicInteger();
         // The writer goes through the guard too, with a trace file of its own: ordinary work must publish nothing.
-        CompletableFuture<Void> writer;
         try (Connection w = DriverManager.getConnection(guardedUrl(writerTrace, null), server.rootUser(),
                 server.rootPassword())) {
-            writer = CompletableFuture.runAsync(() -> {
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
                 try (Statement st = w.createStatement()) {
                     while (!stop.get()) {
                         st.executeUpdate("INSERT INTO writes (v) VALUES (" + CANARY_NUMBER + ")");
@@ -158,8 +169,13 @@ class TelemetryIT {
                 } catch (SQLException e) {
                     throw new IllegalStateException(e);
                 }
+            }, threads);
+            awaitCondition("the writer to commit", () -> {
+                if (writer.isDone()) {
+                    writer.join(); // rethrows the writer's failure
+                }
+                return written.get() >= 20;
             });
-            awaitCondition("the writer to commit", () -> written.get() >= 20);
 
             // Credentials in the URL, as legacy jobs have them: no sink may show them. Marked as a backup session, so
             // its first statement learns the server's facts; the blocker starts after that, and the FTWRL of the
@@ -179,9 +195,15 @@ class TelemetryIT {
                     } catch (SQLException e) {
                         throw new IllegalStateException(e);
                     }
+                }, threads);
+                awaitCondition("the blocker's UPDATE to sleep", () -> {
+                    if (blocked.isDone()) {
+                        blocked.join(); // rethrows its failure
+                        throw new AssertionError("the blocker's UPDATE ended before it was seen sleeping");
+                    }
+                    return "User sleep".equals(server.queryString(
+                            "SELECT STATE FROM information_schema.PROCESSLIST WHERE ID = " + blockerThread));
                 });
-                awaitCondition("the blocker's UPDATE to sleep", () -> "User sleep".equals(server.queryString(
-                        "SELECT STATE FROM information_schema.PROCESSLIST WHERE ID = " + blockerThread)));
 
                 try (ResultSet rs = st.executeQuery("SELECT id, note, amount FROM orders WHERE note <> '"
                         + JOB_LITERAL + "'")) {
