@@ -77,6 +77,7 @@ public class TelemetryBenchmark {
     private Telemetry empty;
     private Telemetry installed;
     private Slf4jSink slf4j;
+    private Slf4jSink quietSlf4j;
     private KeepingLogger logger;
     private JfrSink jfr;
     private Recording recording;
@@ -100,7 +101,8 @@ public class TelemetryBenchmark {
         };
         stats = new BackupGuardStats(noSwitch, () -> 0, true);
         jfr = new JfrSink(true);
-        installed = new Telemetry().add(new Slf4jSink(new KeepingLogger(Level.WARN), true)).add(jfr).add(stats);
+        quietSlf4j = new Slf4jSink(new KeepingLogger(Level.WARN), true);
+        installed = new Telemetry().add(quietSlf4j).add(jfr).add(stats);
         logger = new KeepingLogger(Level.DEBUG);
         slf4j = new Slf4jSink(logger, true);
         recording = new Recording();
@@ -142,6 +144,22 @@ public class TelemetryBenchmark {
     @Benchmark
     public boolean noSinkWantsInstalledSinks() {
         return installed.wants(GuardEvent.TableReadStarted.class);
+    }
+
+    /** The three sinks' answers one by one (same type, nobody wants it). */
+    @Benchmark
+    public boolean noSinkWantsSlf4jOnly() {
+        return quietSlf4j.wants(GuardEvent.TableReadStarted.class);
+    }
+
+    @Benchmark
+    public boolean noSinkWantsJfrOnly() {
+        return jfr.wants(GuardEvent.TableReadStarted.class);
+    }
+
+    @Benchmark
+    public boolean noSinkWantsJmxOnly() {
+        return stats.wants(GuardEvent.TableReadStarted.class);
     }
 
     @Benchmark

@@ -3,7 +3,10 @@ package dev.backupguard.telemetry;
 import dev.backupguard.telemetry.GuardEvent.RunningQuery;
 
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * One event as one JSON object on one line: {@code event}, {@code time} (ISO-8601 UTC, microseconds),
@@ -145,8 +148,12 @@ final class JsonLine implements EventFields.Out {
         b.append('"');
     }
 
+    /** ISO-8601 UTC with exactly six fraction digits, so times sort as text: {@code 2025-11-22T01:46:40.123456Z}. */
     static String isoTime(long epochMicros) {
-        return Instant.ofEpochSecond(Math.floorDiv(epochMicros, 1_000_000L),
-                Math.floorMod(epochMicros, 1_000_000L) * 1000L).toString();
+        return ISO_MICROS.format(Instant.ofEpochSecond(Math.floorDiv(epochMicros, 1_000_000L),
+                Math.floorMod(epochMicros, 1_000_000L) * 1000L));
     }
+
+    private static final DateTimeFormatter ISO_MICROS = DateTimeFormatter
+            .ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
 }

@@ -51,6 +51,9 @@ class TraceFileSinkTest {
         assertThat(events.get(15)).containsEntry("consistent", true).containsEntry("reasons", List.of())
                 .containsEntry("global_lock_wait_us", 1500L).containsEntry("rows_read", 1004L);
         assertThat(String.join("\n", lines)).doesNotContain(SampleEvents.SECRET);
+        // Six fraction digits always, so times sort as text.
+        assertThat(JsonLine.isoTime(1_763_776_000_000_000L)).isEqualTo("2025-11-22T01:46:40.000000Z");
+        assertThat(JsonLine.isoTime(1_763_776_000_100_000L)).isEqualTo("2025-11-22T01:46:40.100000Z");
     }
 
     @Test

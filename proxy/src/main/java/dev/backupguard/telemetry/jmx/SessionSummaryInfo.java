@@ -5,6 +5,7 @@ import dev.backupguard.telemetry.GuardEvent;
 
 import javax.management.ConstructorParameters;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 
@@ -59,7 +60,8 @@ public final class SessionSummaryInfo {
         BinlogCoordinates c = s.coordinates();
         long us = s.origin().epochMicros();
         return new SessionSummaryInfo(s.origin().sessionId(), s.origin().connectionId(),
-                Instant.ofEpochSecond(Math.floorDiv(us, 1_000_000L), Math.floorMod(us, 1_000_000L) * 1000L).toString(),
+                Instant.ofEpochSecond(Math.floorDiv(us, 1_000_000L), Math.floorMod(us, 1_000_000L) * 1000L)
+                        .truncatedTo(ChronoUnit.MICROS).toString(),
                 s.consistent(), s.reasons(), c == null ? null : c.file(), c == null ? -1 : c.position(),
                 c == null ? null : c.gtid(), c == null ? null : c.source().name().toLowerCase(Locale.ROOT),
                 s.tablesRead(), s.rowsRead(), s.globalLockWaitMicros(), s.globalLockHoldMicros(),
