@@ -209,6 +209,12 @@ public final class SessionRecorder {
     public void finished(Statement st, Action action, long startedAt, boolean dataRead) {
         long now = System.nanoTime();
         long micros = (now - startedAt) / 1000;
+        // The lock is held from now on: the step below is already held back until the release.
+        if (st.kind() == Kind.FLUSH_TABLES_WITH_READ_LOCK && st.tables().isEmpty()) {
+            globalLockAcquiredAt = now;
+        } else if (st.kind() == Kind.LOCK_TABLES || st.kind() == Kind.FLUSH_TABLES_WITH_READ_LOCK) {
+            tableLocksAcquiredAt = now;
+        }
         if (telemetry.wants(GuardEvent.StatementStep.class)) {
             // The guard's own statements are constants of the protocol: nothing to redact (sql_log_bin = 0 stays 0).
             publish(new GuardEvent.StatementStep(origin(), action, action == Action.INJECTED ? st.sql() : sql(st.sql()),
@@ -217,7 +223,6 @@ public final class SessionRecorder {
         switch (st.kind()) {
             case FLUSH_TABLES_WITH_READ_LOCK -> {
                 if (st.tables().isEmpty()) {
-                    globalLockAcquiredAt = now;
                     long wait = (now - globalLockRequestedAt) / 1000;
                     lockWaitTotal += wait;
                     int attempts = 1 + Math.max(0, lockWaitsCancelled.get() - cancelledAtRequest);
@@ -362,7 +367,6 @@ public final class SessionRecorder {
     }
 
     private void tableLocksAcquired(long now, long micros) {
-        tableLocksAcquiredAt = now;
         publishLock(new GuardEvent.LockAcquired(origin(), LockKind.LOCK_TABLES, micros, 1));
     }
 
