@@ -53,8 +53,9 @@ class SessionRecorderTest {
     void theLockedWindowIsPublishedAfterTheReleaseWithItsTimes() {
         backupSession(ServerFacts.of(ServerFacts.Flavor.MARIADB, "11.4.5-MariaDB-log"));
         send("FLUSH /*!40101 LOCAL */ TABLES", Action.INJECTED);
+        int published = sink.events.size() + 1; // + lock_requested, published before the lock is requested
         send("FLUSH TABLES WITH READ LOCK", Action.INJECTED);
-        int published = sink.events.size();
+        assertThat(sink.events).as("the FTWRL's own step is held back too").hasSize(published);
         send("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ", Action.INJECTED);
         send("START TRANSACTION /*!40100 WITH CONSISTENT SNAPSHOT */", Action.INJECTED);
         send("SHOW MASTER STATUS", Action.INJECTED);
@@ -65,6 +66,7 @@ class SessionRecorderTest {
         assertThat(sink.names()).containsExactly("statement_step", "lock_requested", "statement_step",
                 "lock_acquired", "statement_step", "statement_step", "statement_step", "snapshot_started",
                 "statement_step", "lock_released");
+        assertThat(((GuardEvent.StatementStep) sink.events.get(2)).statement()).isEqualTo("FLUSH TABLES WITH READ LOCK");
         GuardEvent.LockAcquired acquired = only(GuardEvent.LockAcquired.class);
         GuardEvent.LockReleased released = only(GuardEvent.LockReleased.class);
         GuardEvent.SnapshotStarted started = only(GuardEvent.SnapshotStarted.class);
