@@ -15,6 +15,7 @@ import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.mariadb.jdbc.MariaDbDataSource;
 
 import javax.management.Attribute;
@@ -88,6 +89,7 @@ class TelemetryIT {
 
     static String db;
     static MariaDbServer server;
+    @TempDir
     static Path dir;
     static Path trace;
     static Path writerTrace;
@@ -118,7 +120,6 @@ class TelemetryIT {
                         + "), ('plain', 1)",
                 "INSERT INTO " + db + ".customers VALUES (1, 'c1'), (2, 'c2')",
                 "INSERT INTO " + db + ".hot VALUES (1, 0)");
-        dir = Files.createTempDirectory("bg-telemetry-it");
         trace = dir.resolve("backup-trace.jsonl");
         writerTrace = dir.resolve("writer-trace.jsonl");
         coordinatesFile = dir.resolve("coordinates.json");
