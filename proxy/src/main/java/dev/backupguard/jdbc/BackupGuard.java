@@ -4,13 +4,20 @@ import dev.backupguard.config.Settings;
 import dev.backupguard.config.SettingsSources;
 import dev.backupguard.lock.GlobalReadLock;
 import dev.backupguard.lock.GlobalReadLockGuard;
+import dev.backupguard.protocol.Mode;
+import dev.backupguard.protocol.ProtocolSettings;
+import dev.backupguard.protocol.Rule;
 import dev.backupguard.telemetry.Telemetry;
+import dev.backupguard.telemetry.TelemetrySetup;
+import dev.backupguard.telemetry.jmx.ModeSwitch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.EnumMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -23,13 +30,60 @@ public final class BackupGuard {
     private static final Logger LOG = LoggerFactory.getLogger(BackupGuard.class);
     private static final Telemetry TELEMETRY = new Telemetry();
     private static volatile GlobalReadLockGuard lockGuard = new GlobalReadLock();
+    private static volatile Mode modeOverride;
+    private static final ModeSwitch MODE_SWITCH = new ModeSwitch() {
+        @Override
+        public Mode current() {
+            return modeOverride;
+        }
+
+        @Override
+        public void switchTo(Mode mode) {
+            modeOverride(mode);
+        }
+    };
+    private static final TelemetrySetup SETUP = new TelemetrySetup(TELEMETRY,
+            () -> Settings.from(SettingsSources.global()), MODE_SWITCH);
 
     private BackupGuard() {
     }
 
-    /** The process-wide telemetry hub: sinks are added here. */
+    /**
+     * The process-wide telemetry hub: sinks are added here. The sinks the process-wide settings name (SLF4J, JFR,
+     * the MXBean, the trace and coordinates files) are installed on first use.
+     */
     public static Telemetry telemetry() {
+        SETUP.ensureInstalled();
         return TELEMETRY;
+    }
+
+    /** The installation of the process-wide sinks (flush the files, read the MXBean's counters). */
+    public static TelemetrySetup telemetrySetup() {
+        SETUP.ensureInstalled();
+        return SETUP;
+    }
+
+    /**
+     * Switches the mode of every connection guarded from now on (the MXBean's {@code setMode}); {@code null} goes
+     * back to each connection's settings. The switch also overrides per-rule modes, except rules turned off:
+     * an operator switching to audit means everything. Connections already guarded keep their mode.
+     */
+    public static void modeOverride(Mode mode) {
+        if (mode == Mode.OFF) {
+            throw new IllegalArgumentException("mode must be enforce, block or audit; use backupguard.enabled=false");
+        }
+        Mode before = modeOverride;
+        modeOverride = mode;
+        if (before != mode) {
+            LOG.warn("backup-guard mode for connections guarded from now on: {} (was {})",
+                    mode == null ? "as configured" : mode.name().toLowerCase(Locale.ROOT),
+                    before == null ? "as configured" : before.name().toLowerCase(Locale.ROOT));
+        }
+    }
+
+    /** The run-time mode override, or null when connections use their settings. */
+    public static Mode modeOverride() {
+        return modeOverride;
     }
 
     /** The lock guard every connection wrapped from now on uses for FLUSH TABLES WITH READ LOCK ({@link GlobalReadLock}). */
@@ -58,8 +112,26 @@ public final class BackupGuard {
             return raw;
         }
         boolean multi = settings.multiStatements() != null ? settings.multiStatements() : allowMultiQueries;
-        return new GuardedConnection(raw, settings, side == null ? ConnectionSource.NONE : side, TELEMETRY,
-                lockGuard, multi, user);
+        Mode override = modeOverride;
+        Settings effective = override == null ? settings : settings.withProtocol(withMode(settings.protocol(), override));
+        Telemetry telemetry = SETUP.forConnection(effective.telemetry());
+        try {
+            return new GuardedConnection(raw, effective, side == null ? ConnectionSource.NONE : side, telemetry,
+                    lockGuard, multi, user);
+        } catch (SQLException | RuntimeException e) {
+            telemetry.release();
+            throw e;
+        }
+    }
+
+    private static ProtocolSettings withMode(ProtocolSettings p, Mode mode) {
+        Map<Rule, Mode> off = new EnumMap<>(Rule.class);
+        p.ruleModes().forEach((rule, m) -> {
+            if (m == Mode.OFF) {
+                off.put(rule, m);
+            }
+        });
+        return new ProtocolSettings(mode, p.role(), p.way(), off, p.ddlLock(), p.savepoint());
     }
 
     /** Whether the connection is already guarded, directly or under a pool's proxy. */

@@ -1,5 +1,6 @@
 package dev.backupguard.jdbc;
 
+import dev.backupguard.classify.Redactor;
 import dev.backupguard.config.Settings;
 import dev.backupguard.config.SettingsSources;
 
@@ -45,7 +46,7 @@ public final class BackupGuardDriver implements Driver {
         Driver real = DriverManager.getDriver(target.url);
         Connection raw = real.connect(target.url, target.props);
         if (raw == null) {
-            throw new SQLException("no driver accepted " + target.url, "08001");
+            throw new SQLException("no driver accepted " + Redactor.url(target.url), "08001");
         }
         try {
             Settings settings = SettingsSources.resolve(target.guardProps);

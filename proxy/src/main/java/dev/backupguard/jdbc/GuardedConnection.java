@@ -84,7 +84,7 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
         this.side = side;
         this.lockGuard = lockGuard;
         this.telemetry = telemetry;
-        this.recorder = new SessionRecorder(telemetry, settings.telemetry().redact());
+        this.recorder = new SessionRecorder(telemetry, settings.telemetry().redact(), protocol);
         this.multiStatements = multiStatements;
         this.release = new SessionRelease(delegate, protocol, lockSession);
         // JDBC drivers keep autocommit locally: no round trip.
@@ -168,6 +168,7 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
             release.watch(this);
         }
         report(plan.findings());
+        recorder.planStarted(plan.findings());
         T result = null;
         boolean guardSent = false;
         for (Step step : plan.steps()) {
@@ -188,6 +189,7 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
                 result = action.answer(protocol.coordinatesResult(a.statement()));
                 recordNotSent(job, Action.ABSORBED);
             } else if (step instanceof Step.Refuse r) {
+                recorder.planStarted(List.of(r.finding()));
                 recordNotSent(job, Action.REFUSED);
                 throw refusal(r.finding());
             } else if (step instanceof Step.LearnFacts) {
@@ -198,6 +200,7 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
                 return carryOut(job, protocol.plan(job), action);
             }
         }
+        recorder.planEnded();
         sessionEndedSince(sessionsBefore, "backup session ended");
         return result;
     }
@@ -367,7 +370,7 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
     /** What the lock guard needs; it refers to nothing that keeps this connection reachable (see SessionRelease). */
     private LockRequest lockRequest(Statement st) {
         return new LockRequest(delegate, connectionId, side, protocol.facts(), settings, protocol.position(),
-                telemetry, recorder::origin, release::abort, lockSession, st == null ? null : st.sql());
+                recorder.lockTelemetry(), recorder::origin, release::abort, lockSession, st == null ? null : st.sql());
     }
 
     /** Closes the connection rather than hand back one in an unsafe state. */
@@ -416,7 +419,9 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
     }
 
     static String redactedMessage(Finding f) {
-        return new Finding(f.rule(), f.outcome(), f.position(), Redactor.redact(f.statement()), f.detail()).message();
+        // The detail may quote SQL (the statement that ended the snapshot): it is redacted too.
+        return new Finding(f.rule(), f.outcome(), f.position(), Redactor.redact(f.statement()),
+                Redactor.redact(f.detail())).message();
     }
 
     private void recordNotSent(Statement job, Action action) {
@@ -741,7 +746,11 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
                     LOG.debug("closing backup-guard's statement failed", e);
                 }
             }
-            delegate.close();
+            try {
+                delegate.close();
+            } finally {
+                telemetry.release(); // a connection-level trace or coordinates file is flushed when its last user closes
+            }
         }
     }
 
@@ -794,7 +803,11 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
         closed = true;
         release.disarm();
         lockSession.end();
-        delegate.abort(executor);
+        try {
+            delegate.abort(executor);
+        } finally {
+            telemetry.release();
+        }
     }
 
     private void checkOpen() throws SQLException {

@@ -158,6 +158,11 @@ final class ServerSession {
         return sessionIsolation;
     }
 
+    /** The isolation level of the open transaction, or null outside one. */
+    IsolationLevel transactionIsolation() {
+        return inTransaction ? transactionIsolation : null;
+    }
+
     int dataReads() {
         return dataReads;
     }

@@ -324,6 +324,19 @@ public final class SessionProtocol {
         return snapshotOpen();
     }
 
+    /** The isolation level of the open transaction as the server applied it, or null outside a transaction. */
+    public IsolationLevel transactionIsolation() {
+        return server.transactionIsolation();
+    }
+
+    /**
+     * Whether ROLLBACK TO SAVEPOINT releases the metadata locks taken after the savepoint on this server and session
+     * (not on MariaDB with the binary log on, unless the session runs with sql_log_bin=0: fact 3d).
+     */
+    public boolean savepointReleasesMetadataLocks() {
+        return server.savepointReleasesMetadataLocks();
+    }
+
     /** Whether the session holds the global read lock on the server. */
     public boolean holdsGlobalLock() {
         return server.globalLock();

@@ -17,16 +17,7 @@ public sealed interface GuardEvent {
 
     /** The event's type name, as written in the {@code event} field of the JSON trace. */
     default String name() {
-        String n = getClass().getSimpleName();
-        StringBuilder b = new StringBuilder(n.length() + 4);
-        for (int i = 0; i < n.length(); i++) {
-            char c = n.charAt(i);
-            if (Character.isUpperCase(c) && i > 0) {
-                b.append('_');
-            }
-            b.append(Character.toLowerCase(c));
-        }
-        return b.toString();
+        return EventNames.of(getClass());
     }
 
     /**
@@ -55,8 +46,18 @@ public sealed interface GuardEvent {
             implements GuardEvent {
     }
 
-    record SnapshotStarted(Origin origin, String isolation, SnapshotWay way, BinlogCoordinates coordinates)
-            implements GuardEvent {
+    /**
+     * The consistent snapshot started; the origin's time is the moment START TRANSACTION WITH CONSISTENT SNAPSHOT was
+     * sent, though the event is published once the coordinates are known.
+     *
+     * @param isolation   the transaction's isolation level as the server applied it (WITH CONSISTENT SNAPSHOT only
+     *                    takes effect under REPEATABLE READ)
+     * @param way         how the snapshot and its coordinates were obtained
+     * @param coordinates the binlog/GTID coordinates of the snapshot (with how they were read), or null
+     * @param serverId    {@code @@server_id} of the server, 0 when unknown
+     */
+    record SnapshotStarted(Origin origin, String isolation, SnapshotWay way, BinlogCoordinates coordinates,
+                           long serverId) implements GuardEvent {
     }
 
     record SnapshotEnded(Origin origin, long ageMicros, String how) implements GuardEvent {
@@ -101,9 +102,31 @@ public sealed interface GuardEvent {
             implements GuardEvent {
     }
 
-    /** The end of a backup session: totals and the verdict. */
+    /**
+     * The end of a backup session: totals and the verdict.
+     *
+     * @param consistent                 no consistency rule was violated by what reached the server
+     * @param reasons                    why not consistent: one {@code rule-id: detail} per consistency violation
+     * @param coordinates                the snapshot's coordinates, or null
+     * @param tablesRead                 table reads (one per SELECT of a table, chunks count separately)
+     * @param rowsRead                   rows of those reads the job fetched
+     * @param globalLockWaitMicros       total wait for the global read lock
+     * @param globalLockHoldMicros       total hold of the global read lock
+     * @param snapshotAgeMicros          how long the snapshot was open
+     * @param metadataLockHoldMaxMicros  the longest metadata-lock hold released by a savepoint rollback
+     * @param corrections                statements corrected (enforce mode)
+     * @param refusals                   statements refused
+     * @param violations                 violations of any rule in what reached the server
+     * @param lockWaitsCancelled         FTWRL attempts the lock guard cancelled because they waited too long
+     * @param queriesKilled              long queries the lock guard killed (opt-in)
+     * @param lockHoldExceeded           global-lock holds past the hold limit
+     * @param collateralWaitingMax       the most other sessions seen waiting on our lock at a release
+     * @param collateralLongestWaitMicros the longest wait among them
+     */
     record SessionSummary(Origin origin, boolean consistent, List<String> reasons, BinlogCoordinates coordinates,
-                          int tablesRead, long globalLockWaitMicros, long globalLockHoldMicros, long snapshotAgeMicros,
-                          int corrections, int refusals, int violations) implements GuardEvent {
+                          int tablesRead, long rowsRead, long globalLockWaitMicros, long globalLockHoldMicros,
+                          long snapshotAgeMicros, long metadataLockHoldMaxMicros, int corrections, int refusals,
+                          int violations, int lockWaitsCancelled, int queriesKilled, int lockHoldExceeded,
+                          int collateralWaitingMax, long collateralLongestWaitMicros) implements GuardEvent {
     }
 }

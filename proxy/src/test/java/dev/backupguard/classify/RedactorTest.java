@@ -1,0 +1,66 @@
+package dev.backupguard.classify;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RedactorTest {
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '~', textBlock = """
+            SELECT * FROM t WHERE a = 'x' AND b = 42                 | SELECT * FROM t WHERE a = ? AND b = ?
+            SELECT * FROM t1 JOIN binlog_000002 ON t1.id = 7         | SELECT * FROM t1 JOIN binlog_000002 ON t1.id = ?
+            INSERT INTO t VALUES (0x1F, X'ABCD', b'101', -3.5e10)    | INSERT INTO t VALUES (?, X?, b?, -?)
+            SELECT /*!40001 SQL_NO_CACHE */ * FROM `t 1`             | SELECT /*!40001 SQL_NO_CACHE */ * FROM `t 1`
+            SELECT 'it\\'s', "dq", 'a''b' FROM DUAL                   | SELECT ?, ?, ? FROM DUAL
+            CREATE USER u IDENTIFIED BY 'pw1'                        | CREATE USER u IDENTIFIED BY ?
+            CREATE USER u IDENTIFIED BY sEcReT REQUIRE SSL           | CREATE USER u IDENTIFIED BY ? REQUIRE SSL
+            ALTER USER u IDENTIFIED BY `sEcReT`                      | ALTER USER u IDENTIFIED BY ?
+            CREATE USER u IDENTIFIED BY PASSWORD '*ABC'              | CREATE USER u IDENTIFIED BY PASSWORD ?
+            CREATE USER u IDENTIFIED WITH ed25519 BY sEcReT          | CREATE USER u IDENTIFIED WITH ed25519 BY ?
+            CREATE USER u IDENTIFIED VIA ed25519 USING PASSWORD(sEcReT) | CREATE USER u IDENTIFIED VIA ed25519 USING PASSWORD(?)
+            SET PASSWORD FOR u = PASSWORD('pw')                      | SET PASSWORD FOR u = PASSWORD(?)
+            SET PASSWORD = sEcReT                                    | SET PASSWORD = ?
+            CHANGE MASTER TO MASTER_USER='r', MASTER_PASSWORD=sEcReT | CHANGE MASTER TO MASTER_USER=?, MASTER_PASSWORD=?
+            SELECT password, password_expired FROM mysql.user        | SELECT password, password_expired FROM mysql.user
+            ORDER BY name                                            | ORDER BY name
+            """)
+    void literalsAndSecretsAreReplaced(String sql, String expected) {
+        assertThat(Redactor.redact(sql)).isEqualTo(expected);
+        assertThat(Redactor.redact(expected)).as("idempotent").isEqualTo(expected);
+    }
+
+    @Test
+    void nullStaysNullAndLongTextIsCut() {
+        assertThat(Redactor.redact(null)).isNull();
+        String redacted = Redactor.redact("SELECT " + "a, ".repeat(3000) + "'tail-secret'");
+        assertThat(redacted).endsWith("...").doesNotContain("tail-secret").hasSizeLessThan(4200);
+    }
+
+    @Test
+    void anUnterminatedQuoteHidesTheRest() {
+        assertThat(Redactor.redact("SELECT 'open secret")).isEqualTo("SELECT ?");
+    }
+
+    @Test
+    void identifiedByIsForgottenAtTheNextStatement() {
+        assertThat(Redactor.redact("CREATE USER u IDENTIFIED WITH x AS 'h'; SELECT a FROM t ORDER BY b"))
+                .isEqualTo("CREATE USER u IDENTIFIED WITH x AS ?; SELECT a FROM t ORDER BY b");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '~', textBlock = """
+            jdbc:mariadb://root:pw@127.0.0.1:3306/db?user=root&password=pw&useSsl=false | jdbc:mariadb://127.0.0.1:3306/db?user=root&password=***&useSsl=false
+            jdbc:backupguard:mysql://h/db?password=a/b?c(d&x=1                         | jdbc:backupguard:mysql://h/db?password=***&x=1
+            jdbc:mysql://u:p@ss/w@h1,h2/db                                              | jdbc:mysql://h1,h2/db
+            jdbc:mysql://(host=h,user=u,password=p)/db                                  | jdbc:mysql://(host=h,user=u,password=***)/db
+            jdbc:mysql://address=(host=h)(password=p)(port=1)/db                        | jdbc:mysql://address=(host=h)(password=***)(port=1)/db
+            jdbc:mysql://h/db?trustCertificateKeyStorePassword=k;pwd=x;sessionVariables=a=1 | jdbc:mysql://h/db?trustCertificateKeyStorePassword=***;pwd=***;sessionVariables=a=1
+            jdbc:mariadb://h/db                                                         | jdbc:mariadb://h/db
+            """)
+    void urlsLoseTheirCredentials(String url, String expected) {
+        assertThat(Redactor.url(url)).isEqualTo(expected);
+    }
+}
