@@ -34,6 +34,13 @@ import java.util.function.Supplier;
  */
 public final class SessionAudit {
 
+    /**
+     * The mark of backup-guard's facts probe (dev.backupguard.jdbc.ServerFactsProbe): three queries of system
+     * variables and information_schema that change nothing in the session. They are shown, not judged: fed to the
+     * protocol, its GTID variable read would count as the backup's first statement.
+     */
+    static final String PROBE_MARK = "/* backup-guard probe */";
+
     private static final Set<String> SYSTEM_SCHEMAS = Set.of("information_schema", "performance_schema", "mysql", "sys");
 
     private final SessionProtocol protocol;
@@ -86,6 +93,11 @@ public final class SessionAudit {
     /** Judges the next statement of the session. */
     public AuditedStatement add(SentStatement sent) {
         number++;
+        if (sent.sql().startsWith(PROBE_MARK)) {
+            return keep(new AuditedStatement(number, sent, Kind.SELECT, null, false, recognizedAt != 0,
+                    protocol.holdsGlobalLock(), protocol.holdsGlobalLock(), protocol.holdsTableLocks(),
+                    protocol.inSnapshot(), protocol.inSnapshot(), List.of(), List.of()));
+        }
         List<Statement> parts = Classifier.classifyAll(sent.sql());
         if (parts.isEmpty()) {
             parts = List.of(Classifier.classify(sent.sql()));
@@ -127,6 +139,10 @@ public final class SessionAudit {
         AuditedStatement audited = new AuditedStatement(number, sent, kind, table, dataRead, recognizedAt != 0,
                 lockBefore, protocol.holdsGlobalLock(), protocol.holdsTableLocks(), snapshotBefore,
                 protocol.inSnapshot(), violations, advice);
+        return keep(audited);
+    }
+
+    private AuditedStatement keep(AuditedStatement audited) {
         if (recognizedAt == 0) {
             beforeBackup.addLast(audited);
             if (beforeBackup.size() > keepBefore) {

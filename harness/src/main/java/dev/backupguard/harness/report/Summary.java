@@ -35,15 +35,16 @@ public final class Summary {
     }
 
     public static String sql(String text, boolean redact) {
-        // SHOW statements carry LIKE patterns and names, never data: 'binlog_snapshot_%' says what was read.
-        String t = redact && !isShow(text) ? Redactor.redact(text) : text;
+        // SHOW statements carry LIKE patterns and names, never data ('binlog_snapshot_%' says what was read);
+        // autocommit and isolation values are protocol, not data.
+        String t = redact && !noData(text) ? Redactor.redact(text) : text;
         t = t.strip().replaceAll("\\s+", " ");
         return t.length() <= 160 ? t : t.substring(0, 160) + "...";
     }
 
-    private static boolean isShow(String text) {
+    private static boolean noData(String text) {
         Kind k = Classifier.classify(text).kind();
-        return k.name().startsWith("SHOW_");
+        return k.name().startsWith("SHOW_") || k == Kind.SET_AUTOCOMMIT || k == Kind.SET_TRANSACTION_ISOLATION;
     }
 
     private String at(long micros) {
