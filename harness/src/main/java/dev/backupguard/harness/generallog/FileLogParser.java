@@ -124,8 +124,8 @@ final class FileLogParser {
             flush();
             if (e.time != null) {
                 time = e.time;
-                wholeSeconds |= e.wholeSeconds;
             }
+            wholeSeconds |= e.wholeSeconds;
             pendingLine = lines.lineNumber();
             pendingTime = time;
             pendingThread = e.thread;
@@ -154,6 +154,8 @@ final class FileLogParser {
         String rest;
         Matcher m;
         if (line.startsWith("\t\t")) {
+            // Only the whole-second format (MariaDB, MySQL 5.6) leaves the time out when it did not change.
+            seconds = true;
             rest = line.substring(2);
         } else if ((m = MARIADB_TIME.matcher(line)).lookingAt()) {
             try {

@@ -293,7 +293,8 @@ public final class HtmlReport {
             };
             double x0 = axis.x(w.from(), w.fromEdge());
             double x1 = w.to() == 0 ? axis.x(0, Window.Edge.SESSION_END) : axis.x(w.to(), w.toEdge());
-            double width = Math.max(MIN_BAR, x1 - x0);
+            // Reads follow each other: a pixel of air between them keeps them apart.
+            double width = Math.max(MIN_BAR, x1 - x0 - (w.lane() == Window.Lane.READ ? 1 : 0));
             String cls = switch (w.lane()) {
                 case GLOBAL_LOCK_WAIT -> "lock-wait";
                 case GLOBAL_LOCK -> "lock-hold";
