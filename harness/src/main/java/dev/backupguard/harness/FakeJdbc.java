@@ -262,7 +262,10 @@ final class FakeJdbc {
                     if (name.equals("execute")) {
                         return current != null;
                     }
-                    return name.equals("executeLargeUpdate") ? Math.max(0, updateCount) : (int) Math.max(0, updateCount);
+                    if (name.equals("executeLargeUpdate")) {
+                        return Math.max(0L, updateCount);
+                    }
+                    return (int) Math.max(0L, updateCount); // not a ternary: it would promote the int to long
                 }
                 case "addBatch":
                     batch.add(args != null && args.length == 1 ? (String) args[0] : Placeholders.inline(template, params));

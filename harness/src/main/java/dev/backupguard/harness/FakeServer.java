@@ -244,7 +244,7 @@ public final class FakeServer {
         binlogPosition = 4;
     }
 
-    synchronized Table table(String schema, String name) {
+    synchronized Table lookup(String schema, String name) {
         return schema == null ? null : tables.get(key(schema, name));
     }
 

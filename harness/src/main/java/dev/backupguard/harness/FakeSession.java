@@ -338,7 +338,7 @@ final class FakeSession {
 
     private FakeServer.Table table(TableName name) throws SQLException {
         String schema = name.schema() != null ? name.schema() : database;
-        FakeServer.Table t = server.table(schema, name.table());
+        FakeServer.Table t = server.lookup(schema, name.table());
         if (t == null) {
             throw new SQLException("Table '" + schema + "." + name.table() + "' doesn't exist", "42S02", 1146);
         }

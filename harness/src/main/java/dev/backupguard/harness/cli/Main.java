@@ -206,13 +206,19 @@ public final class Main {
     }
 
     private int audit(Options o) {
+        LogHeader header = null;
+        if (o.server() == null) {
+            try {
+                header = GeneralLogReader.header(o.log());
+            } catch (NoSuchFileException e) {
+                return unreadable(o, "no such file");
+            } catch (IOException e) {
+                return unreadable(o, e.toString());
+            }
+        }
         Server server;
         try {
-            server = Server.choose(o, GeneralLogReader.header(o.log()));
-        } catch (NoSuchFileException e) {
-            return unreadable(o, "no such file");
-        } catch (IOException e) {
-            return unreadable(o, e.toString());
+            server = Server.choose(o, header);
         } catch (IllegalArgumentException e) {
             return usage(e.getMessage());
         }
@@ -220,6 +226,8 @@ public final class Main {
         GeneralLogReader.Info info;
         try {
             info = GeneralLogReader.read(o.log(), o.format(), audit);
+        } catch (NoSuchFileException e) {
+            return unreadable(o, "no such file");
         } catch (IOException e) {
             return unreadable(o, e.toString());
         } catch (LogFormatException e) {

@@ -84,7 +84,7 @@ final class DelimitedLogParser {
             width = names.size();
             if (thread < 0 || command < 0 || argument < 0) {
                 throw new LogFormatException(lines.lineNumber(), "a header row naming the columns thread_id, "
-                        + "command_type and argument", first);
+                        + "command_type and argument", LogFormatException.quote(first));
             }
         } else {
             time = 0;
@@ -111,11 +111,13 @@ final class DelimitedLogParser {
             try {
                 threadId = Long.parseLong(t == null ? "" : t.trim());
             } catch (NumberFormatException e) {
-                throw new LogFormatException(start, "a thread id (a number) in column thread_id", t);
+                throw new LogFormatException(start, "a thread id (a number) in column thread_id",
+                        LogFormatException.quote(t));
             }
             String c = fields.get(command);
             if (c == null || c.isBlank()) {
-                throw new LogFormatException(start, "a command (Query, Connect, ...) in column command_type", c);
+                throw new LogFormatException(start, "a command (Query, Connect, ...) in column command_type",
+                        LogFormatException.quote(c));
             }
             LocalDateTime when = null;
             if (time >= 0 && fields.get(time) != null && !fields.get(time).isEmpty()) {
@@ -123,7 +125,7 @@ final class DelimitedLogParser {
                     when = LocalDateTime.parse(fields.get(time).trim(), TIME);
                 } catch (DateTimeParseException e) {
                     throw new LogFormatException(start, "a time like 2025-06-01 10:00:00.123456 in column event_time",
-                            fields.get(time));
+                            LogFormatException.quote(fields.get(time)));
                 }
             }
             sink.accept(new LogRow(start, when, threadId, c.trim(), fields.get(argument),
@@ -257,7 +259,7 @@ final class DelimitedLogParser {
                 }
                 if (rec.charAt(i) != ',') {
                     throw new LogFormatException(lines.lineNumber(), "',' after the closing quote of field "
-                            + out.size(), rec.substring(i));
+                            + out.size(), LogFormatException.quote(rec.substring(i)));
                 }
                 i++;
                 if (i == rec.length()) {

@@ -119,7 +119,7 @@ final class FileLogParser {
                 }
                 throw new LogFormatException(lines.lineNumber(), "a general log header ('<program>, Version: "
                         + "<version> (<comment>). started with:') or an entry ('<time>\\t<thread id> <command>\\t"
-                        + "<argument>')", line);
+                        + "<argument>')", LogFormatException.quote(line));
             }
             flush();
             if (e.time != null) {

@@ -125,7 +125,7 @@ public final class GeneralLogReader {
             }
             default -> throw new LogFormatException(1, "a general log file header or entry, or a mysql.general_log "
                     + "export (a header row with thread_id and command_type, or rows starting with an event_time)",
-                    first);
+                    LogFormatException.quote(first));
         }
     }
 

@@ -5,8 +5,12 @@ public final class LogFormatException extends Exception {
 
     private final long line;
 
+    /**
+     * @param found what was there instead: a description ({@code the end of the file}), or text quoted with
+     *              {@link #quote(String)}
+     */
     public LogFormatException(long line, String expected, String found) {
-        super("line " + line + ": expected " + expected + (found == null ? "" : ", found " + quote(found)));
+        super("line " + line + ": expected " + expected + (found == null ? "" : ", found " + found));
         this.line = line;
     }
 
@@ -15,6 +19,9 @@ public final class LogFormatException extends Exception {
     }
 
     static String quote(String s) {
+        if (s == null) {
+            return "nothing";
+        }
         String t = s.length() > 80 ? s.substring(0, 80) + "..." : s;
         StringBuilder b = new StringBuilder("'");
         for (int i = 0; i < t.length(); i++) {
