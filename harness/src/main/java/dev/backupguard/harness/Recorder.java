@@ -190,7 +190,10 @@ public final class Recorder implements AutoCloseable {
     /** Every recording as text: for a test's output when it fails. */
     public synchronized void print(PrintWriter out) {
         for (Recording r : recordings) {
-            out.println(RecordingText.render(r, r.audit(), java.util.Set.of(), Map.of()));
+            AuditedSession s = r.audit();
+            java.util.Set<Integer> broken = new java.util.TreeSet<>();
+            s.violations().forEach(v -> broken.add(v.statement().number()));
+            out.println(RecordingText.render(r, s, broken, Map.of()));
         }
         out.flush();
     }
