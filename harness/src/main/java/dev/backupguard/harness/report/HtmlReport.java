@@ -32,7 +32,7 @@ public final class HtmlReport {
     static final int LANE = 26;
     static final int GAP = 10;
     static final int TOP = 34;
-    static final double MIN_BAR = 2.5;
+    static final double MIN_BAR = 3;
 
     /** The lanes drawn, top to bottom: global lock (wait and hold share a lane), table locks, snapshot, reads. */
     private static final List<String> LANES = List.of("global read lock", "LOCK TABLES", "consistent snapshot",
@@ -284,7 +284,10 @@ public final class HtmlReport {
                     .append("\">").append(esc(LANES.get(i))).append("</text>\n");
         }
         axis.ticks(h, height - 4);
-        for (Window w : s.windows()) {
+        // A tiny wait is drawn after the hold that starts where it ends, so it stays visible on top.
+        List<Window> windows = new java.util.ArrayList<>(s.windows());
+        windows.sort(java.util.Comparator.comparing(w -> w.lane() == Window.Lane.GLOBAL_LOCK_WAIT));
+        for (Window w : windows) {
             int lane = switch (w.lane()) {
                 case GLOBAL_LOCK_WAIT, GLOBAL_LOCK -> 0;
                 case TABLE_LOCKS -> 1;
@@ -316,6 +319,10 @@ public final class HtmlReport {
                         .append("\">").append(esc(w.label())).append("</text>\n");
             }
         }
+        int plotHeight = LANES.size() * (LANE + GAP) - GAP;
+        h.append("<rect class=\"frame\" x=\"").append(f(LABEL - 0.5)).append("\" y=\"").append(f(TOP - 3.5))
+                .append("\" width=\"").append(PLOT + 1).append("\" height=\"").append(plotHeight + 7)
+                .append("\"/>\n");
         // The rules broken: a marker at each offending statement, linked to its row.
         int y = laneY(4);
         double lastLabelEnd = 0;
@@ -442,7 +449,7 @@ public final class HtmlReport {
             .verdict.bad{background:#f8d7d7;color:#a31515}
             figure.timeline{margin:8px 0 10px}figcaption{color:#555;font-size:12px;margin-bottom:2px}
             svg.lanes{background:#fff;display:block;max-width:100%;height:auto}
-            .lane{fill:#f3f4f6}.lanelabel{font-size:12px;text-anchor:end;fill:#333}
+            .lane{fill:#f3f4f6}.frame{fill:none;stroke:#aab2bd;stroke-width:1}.lanelabel{font-size:12px;text-anchor:end;fill:#333}
             .tick{stroke:#e0e0e0;stroke-width:1}.ticklabel{font-size:10px;fill:#777;text-anchor:middle}
             .bar.lock-hold,.key.lock-hold,.chip.lock-hold{fill:#d9534f;background:#d9534f}
             .bar.lock-wait,.key.lock-wait{fill:#f0ad4e;background:#f0ad4e}

@@ -69,7 +69,8 @@ class HtmlReportInChromiumTest {
         chromium("--screenshot=" + png.toAbsolutePath(), "--window-size=1280,1100", html.toUri().toString());
         BufferedImage image = ImageIO.read(png.toFile());
         int[] plot = firstPlotArea(image);
-        assertThat(plot).as("the lanes' background in the screenshot").isNotNull();
+        assertThat(plot).as("the timeline's frame in the screenshot").isNotNull();
+        assertThat(plot[3] - plot[1]).as("height of the plot area").isBetween(170, 180);
         assertThat(colored(image, plot, 0xd9534f)).as("global read lock held (red)").isGreaterThan(20);
         assertThat(colored(image, plot, 0xf0ad4e)).as("waiting for the lock (amber)").isGreaterThan(20);
         assertThat(colored(image, plot, 0x5cb85c)).as("consistent snapshot (green)").isGreaterThan(200);
@@ -168,39 +169,43 @@ class HtmlReportInChromiumTest {
     }
 
     /**
-     * The first timeline's plot area in the screenshot: the band of rows from the first lane background (#f3f4f6)
-     * down over the five lanes, between the leftmost and rightmost lane-background pixels of that band.
-     * {x0, y0, x1, y1}, or null when no lane background is visible.
+     * The first timeline's plot area in the screenshot: inside the frame drawn around the lanes (a 1-pixel #aab2bd
+     * outline), found as the first two long horizontal runs of that colour. {x0, y0, x1, y1}, or null.
      */
     static int[] firstPlotArea(BufferedImage image) {
-        int lane = 0xf3f4f6;
-        int y0 = -1;
-        for (int y = 0; y < image.getHeight() && y0 < 0; y++) {
-            int n = 0;
-            for (int x = 0; x < image.getWidth(); x++) {
-                if (near(image.getRGB(x, y), lane)) {
-                    n++;
-                }
-            }
-            if (n > 200) {
-                y0 = y;
-            }
-        }
-        if (y0 < 0) {
-            return null;
-        }
-        int y1 = Math.min(image.getHeight() - 1, y0 + 5 * (HtmlReport.LANE + HtmlReport.GAP) - HtmlReport.GAP);
-        int x0 = image.getWidth();
-        int x1 = 0;
-        for (int y = y0; y <= y1; y++) {
-            for (int x = 0; x < image.getWidth(); x++) {
-                if (near(image.getRGB(x, y), lane)) {
-                    x0 = Math.min(x0, x);
-                    x1 = Math.max(x1, x);
+        int frame = 0xaab2bd;
+        int[] top = null;
+        for (int y = 0; y < image.getHeight(); y++) {
+            int[] run = longestRun(image, y, frame);
+            if (run[1] - run[0] >= 600) {
+                if (top == null) {
+                    top = new int[]{run[0], y, run[1]};
+                } else if (y > top[1] + HtmlReport.LANE) {
+                    return new int[]{top[0] + 1, top[1] + 1, top[2] - 1, y - 1};
                 }
             }
         }
-        return new int[]{x0, y0, x1, y1};
+        return null;
+    }
+
+    /** {start, end} of the longest run of pixels of this colour in row y. */
+    static int[] longestRun(BufferedImage image, int y, int rgb) {
+        int best = 0;
+        int bestStart = 0;
+        int start = -1;
+        for (int x = 0; x <= image.getWidth(); x++) {
+            boolean in = x < image.getWidth() && near(image.getRGB(x, y), rgb);
+            if (in && start < 0) {
+                start = x;
+            } else if (!in && start >= 0) {
+                if (x - start > best) {
+                    best = x - start;
+                    bestStart = start;
+                }
+                start = -1;
+            }
+        }
+        return new int[]{bestStart, bestStart + best};
     }
 
     static int colored(BufferedImage image, int[] area, int rgb) {
