@@ -131,6 +131,20 @@ class GeneralLogReaderTest {
     }
 
     @Test
+    void eventTimesAreReadToTheMicrosecondInEveryForm() {
+        assertThat(DelimitedLogParser.time("2025-06-01 10:00:00.123456"))
+                .isEqualTo(java.time.LocalDateTime.of(2025, 6, 1, 10, 0, 0, 123_456_000));
+        assertThat(DelimitedLogParser.time("2025-06-01 10:00:00.1")).isEqualTo(java.time.LocalDateTime.of(2025, 6, 1,
+                10, 0, 0, 100_000_000));
+        assertThat(DelimitedLogParser.time("2025-06-01 23:59:59")).isEqualTo(java.time.LocalDateTime.of(2025, 6, 1,
+                23, 59, 59));
+        assertThat(DelimitedLogParser.time("2025-06-01T10:00:00.5")).isEqualTo(java.time.LocalDateTime.of(2025, 6, 1,
+                10, 0, 0, 500_000_000));
+        assertThatThrownBy(() -> DelimitedLogParser.time("2025-13-01 10:00:00"))
+                .isInstanceOf(java.time.format.DateTimeParseException.class);
+    }
+
+    @Test
     void garbageIsRefusedAtLineOne() {
         assertThatThrownBy(() -> read("hello world\n"))
                 .isInstanceOf(LogFormatException.class)

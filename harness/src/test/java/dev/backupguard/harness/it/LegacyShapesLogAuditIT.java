@@ -143,14 +143,14 @@ class LegacyShapesLogAuditIT {
                 && s.snapshotAfter() == false && s.globalLockAfter());
 
         // The command line: exit 1, each unsafe thread with its rule and the line of the offending statement.
-        String out = MariadbDumpLogAuditIT.cli(0, Main.NOT_CONSISTENT, "audit", log.file().toString());
+        String out = MariadbDumpLogAuditIT.cli(Main.NOT_CONSISTENT, "audit", log.file().toString());
         assertThat(out).contains("backup sessions: 7 (2 consistent, 5 NOT consistent)");
         for (Rule r : List.of(Rule.SNAPSHOT_START, Rule.UNLOCK_BEFORE_SNAPSHOT, Rule.CONSISTENT_SNAPSHOT,
                 Rule.REPEATABLE_READ, Rule.SNAPSHOT_END)) {
             assertThat(out).containsPattern("line \\d+ +" + r.id() + " \\(I\\d\\)");
         }
         // The application user's loop has no backup statement: a backup session only when its user is named.
-        String named = MariadbDumpLogAuditIT.cli(0, Main.NOT_CONSISTENT, "audit", log.file().toString(),
+        String named = MariadbDumpLogAuditIT.cli(Main.NOT_CONSISTENT, "audit", log.file().toString(),
                 "--backup-user", server.appUser());
         assertThat(named).contains("backup sessions: 8 (2 consistent, 6 NOT consistent)")
                 .contains("thread " + threads.get("app export") + "  user " + server.appUser());

@@ -129,11 +129,11 @@ class MariadbDumpLogAuditIT {
         assertThat(rules(fromCsv.get(0))).isEqualTo(rules(fromFile.get(0)));
 
         // The command line says the same, with the exit code an operator's script checks.
-        String out = cli(0, c.consistent() ? Main.CONSISTENT : Main.NOT_CONSISTENT, "audit", log.file().toString());
+        String out = cli(c.consistent() ? Main.CONSISTENT : Main.NOT_CONSISTENT, "audit", log.file().toString());
         assertThat(out).contains(c.consistent() ? "verdict: CONSISTENT" : "verdict: NOT CONSISTENT")
                 .contains("MariaDB 11.4.5-MariaDB-log (from the log's header)");
         c.rules().forEach(r -> assertThat(out).contains(r.id()));
-        cli(0, c.consistent() ? Main.CONSISTENT : Main.NOT_CONSISTENT, "audit", log.tsv().toString(),
+        cli(c.consistent() ? Main.CONSISTENT : Main.NOT_CONSISTENT, "audit", log.tsv().toString(),
                 "--server", "mariadb-11.4.5");
     }
 
@@ -183,7 +183,7 @@ class MariadbDumpLogAuditIT {
     }
 
     /** Runs the command line in this JVM; returns its standard output after checking the exit code. */
-    static String cli(int unused, int expectedExit, String... args) {
+    static String cli(int expectedExit, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = new Main(new PrintWriter(out), new PrintWriter(err)).run(args);

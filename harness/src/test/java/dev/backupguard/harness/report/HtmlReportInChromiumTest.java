@@ -101,6 +101,13 @@ class HtmlReportInChromiumTest {
         assertThat(colored(image, plot, 0xc9302c)).as("violation markers").isGreaterThan(10);
     }
 
+    @Test
+    void withoutChromiumTheseTestsFailInsteadOfSkipping(@org.junit.jupiter.api.io.TempDir Path empty) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> findChromium(empty.toString()))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("apt-get install -y chromium");
+    }
+
     // ------------------------------------------------------------------------------------------------ helpers
 
     static Path report(Path log, String name, String... options) {
@@ -137,7 +144,11 @@ class HtmlReportInChromiumTest {
     }
 
     static String findChromium() {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+        return findChromium(System.getenv().getOrDefault("PATH", ""));
+    }
+
+    static String findChromium(String path) {
+        for (String dir : path.split(File.pathSeparator)) {
             for (String name : List.of("chromium", "chromium-browser")) {
                 Path candidate = Path.of(dir, name);
                 if (Files.isExecutable(candidate)) {
