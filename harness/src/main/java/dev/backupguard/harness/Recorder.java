@@ -183,8 +183,13 @@ public final class Recorder implements AutoCloseable {
                 sessions.add(s);
             }
         }
+        ServerFacts facts = sessions.isEmpty() ? null : sessions.get(0).facts();
+        String server = facts == null ? "" : facts.flavor().name().toLowerCase(Locale.ROOT) + " "
+                + facts.version().text() + (facts.binlogOn() ? ", binary log on" : ", binary log off")
+                + (facts.nonTransactionalTables().isEmpty() ? "" : ", not transactional: "
+                + facts.nonTransactionalTables());
         HtmlReport.write(new AuditReport(title, "recorded beneath backup-guard (" + mode.name().toLowerCase(Locale.ROOT)
-                + " mode)", "", recordings.size(), recordings.size() - sessions.size(), sessions, redact), file);
+                + " mode)", server, recordings.size(), recordings.size() - sessions.size(), sessions, redact), file);
     }
 
     /** Every recording as text: for a test's output when it fails. */
