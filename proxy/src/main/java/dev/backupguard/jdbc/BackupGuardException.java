@@ -21,7 +21,7 @@ public final class BackupGuardException extends SQLException {
 
     public BackupGuardException(Finding finding, boolean redact) {
         super(redact ? new Finding(finding.rule(), finding.outcome(), finding.position(),
-                Redactor.redact(finding.statement()), Redactor.redact(finding.detail())).refusalMessage()
+                Redactor.redact(finding.statement()), finding.detail()).refusalMessage()
                 : finding.refusalMessage(),
                 finding.rule().sqlState(), VENDOR_CODE);
         this.finding = finding;

@@ -218,7 +218,10 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
         T result;
         try {
             if (isGlobalReadLock(st)) {
-                result = lockGuard.acquire(lockRequest(st), () -> action.run(sql));
+                result = lockGuard.acquire(lockRequest(st), () -> {
+                    recorder.lockAttemptSending();
+                    return action.run(sql);
+                });
             } else if (isTableFlush(st)) {
                 result = lockGuard.flush(lockRequest(st), () -> action.run(sql));
             } else {
@@ -249,7 +252,10 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
             if (JdbcCall.isCall(st)) {
                 callJdbc(st);
             } else if (isGlobalReadLock(st)) {
-                lockGuard.acquire(lockRequest(st), () -> internal().execute(st.sql()));
+                lockGuard.acquire(lockRequest(st), () -> {
+                    recorder.lockAttemptSending();
+                    return internal().execute(st.sql());
+                });
             } else if (isTableFlush(st)) {
                 lockGuard.flush(lockRequest(st), () -> internal().execute(st.sql()));
             } else {
@@ -421,7 +427,7 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
     static String redactedMessage(Finding f) {
         // The detail may quote SQL (the statement that ended the snapshot): it is redacted too.
         return new Finding(f.rule(), f.outcome(), f.position(), Redactor.redact(f.statement()),
-                Redactor.redact(f.detail())).message();
+                f.detail()).message();
     }
 
     private void recordNotSent(Statement job, Action action) {

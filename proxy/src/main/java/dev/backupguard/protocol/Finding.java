@@ -40,6 +40,14 @@ public record Finding(Rule rule, Outcome outcome, long position, String statemen
                 + detail + ". Safe alternative: " + rule.safeAlternative() + ". Statement: " + abbreviate(statement);
     }
 
+    /**
+     * SQL quoted inside a detail: literals redacted whatever {@code backupguard.redact} says, because a detail is
+     * prose that every sink shows; the unredacted text stays in {@link #statement()} for those who turn redaction off.
+     */
+    static String quote(String sql) {
+        return abbreviate(dev.backupguard.classify.Redactor.redact(sql));
+    }
+
     static String abbreviate(String sql) {
         if (sql == null) {
             return "";

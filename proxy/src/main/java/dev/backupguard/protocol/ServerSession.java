@@ -477,7 +477,7 @@ final class ServerSession {
             moment = lockedOrNew();
             why = transactionEndedBy != null ? transactionEndRule : Rule.SNAPSHOT_START;
             whyDetail = transactionEndedBy != null
-                    ? "the snapshot was ended by " + Finding.abbreviate(transactionEndedBy)
+                    ? "the snapshot was ended by " + Finding.quote(transactionEndedBy)
                     : "no transaction: every SELECT sees its own moment";
         }
         if (judge) {
@@ -511,7 +511,7 @@ final class ServerSession {
         } else if (moment != dataMoment) {
             if (why == null && transactionEndedBy != null) {
                 why = transactionEndRule;
-                whyDetail = "the snapshot was ended by " + Finding.abbreviate(transactionEndedBy);
+                whyDetail = "the snapshot was ended by " + Finding.quote(transactionEndedBy);
             }
             Rule rule = why != null ? why : Rule.SNAPSHOT_START;
             String detail = (whyDetail != null ? whyDetail : "read at another moment")

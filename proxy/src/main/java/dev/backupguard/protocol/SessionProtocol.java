@@ -572,7 +572,7 @@ public final class SessionProtocol {
         }
         if (!server.wouldReadConsistently(st)) {
             String ended = server.transactionEndedBy() == null ? ""
-                    : "; the snapshot was ended by " + Finding.abbreviate(server.transactionEndedBy());
+                    : "; the snapshot was ended by " + Finding.quote(server.transactionEndedBy());
             return refuse(Rule.SNAPSHOT_START, st, "reading " + describe(table) + " now would see another moment "
                     + "than the tables this backup already read " + server.tablesRead() + ended);
         }
@@ -1042,7 +1042,7 @@ public final class SessionProtocol {
     /** Block-mode wording: say what is wrong, not what enforce mode would have done. */
     private String blockDetail(Rule rule, String enforceDetail) {
         if (rule == Rule.SNAPSHOT_START && server.transactionEndedBy() != null) {
-            return rule.problem() + "; the snapshot was ended by " + Finding.abbreviate(server.transactionEndedBy());
+            return rule.problem() + "; the snapshot was ended by " + Finding.quote(server.transactionEndedBy());
         }
         return rule.problem();
     }

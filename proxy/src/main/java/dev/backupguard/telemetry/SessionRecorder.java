@@ -172,13 +172,22 @@ public final class SessionRecorder {
     /** The finding with its statement and detail redacted when redaction is on (a detail may quote SQL). */
     public Finding redacted(Finding f) {
         return redact ? new Finding(f.rule(), f.outcome(), f.position(), Redactor.redact(f.statement()),
-                Redactor.redact(f.detail())) : f;
+                f.detail()) : f;
     }
 
     /**
      * Before a statement reaches the server; returns its start time. The clock is read after the lock-requested
      * event is published, so a lock's wait holds no telemetry work.
      */
+    /**
+     * The lock guard sends an FTWRL attempt now (after its preflight, or again after a cancelled wait): the wait
+     * reported at acquisition is this attempt's, the time writers were really queued behind our lock. Cancelled
+     * attempts are reported on their own (LockWaitCancelled).
+     */
+    public void lockAttemptSending() {
+        globalLockRequestedAt = System.nanoTime();
+    }
+
     public long starting(Statement st) {
         LockKind requested = null;
         boolean global = false;

@@ -68,6 +68,16 @@ class AuditTest {
     }
 
     @Test
+    void sqlQuotedInADetailIsRedactedWhateverTheSettings() {
+        Audit.Result r = Audit.judge(List.of("START TRANSACTION WITH CONSISTENT SNAPSHOT", "SELECT * FROM a",
+                "CREATE TABLE s (c INT DEFAULT 4242) COMMENT 'top secret'", "SELECT * FROM b"), MARIADB, Role.GUARDRAIL);
+
+        Finding f = r.violations().stream().filter(v -> v.rule() == Rule.IMPLICIT_COMMIT).findFirst().orElseThrow();
+        assertThat(f.detail()).contains("CREATE TABLE s").doesNotContain("4242").doesNotContain("top secret");
+        assertThat(f.statement()).contains("SELECT * FROM b");
+    }
+
+    @Test
     void ordinaryTrafficIsNoBackupSessionForTheGuardrailRole() {
         Audit.Result r = Audit.judge(List.of("SELECT * FROM a", "UPDATE a SET v = 1 WHERE id = 1", "COMMIT"),
                 MARIADB, Role.GUARDRAIL);
