@@ -662,7 +662,11 @@ public final class SessionProtocol {
             jobHoldsTableLocks = false;
             return absorbed();
         }
-        if (server.globalLock() && !snapshotOpen() && server.coordinatesReadUnderHeldLock()) {
+        if (server.globalLock() && !snapshotOpen() && server.coordinatesReadUnderHeldLock()
+                && !server.dataReadUnderHeldLock()) {
+            // Only while nothing was read under the lock yet: a job that read its tables under the lock (the
+            // --lock-all-tables style) is consistent, and its UNLOCK ends the backup; refusing it would keep the
+            // server read-only.
             return decide(Rule.UNLOCK_BEFORE_SNAPSHOT, st,
                     "UNLOCK TABLES before START TRANSACTION WITH CONSISTENT SNAPSHOT loses the coordinates' moment",
                     () -> startSnapshot(null, Start.JOB_UNLOCK));
@@ -849,9 +853,11 @@ public final class SessionProtocol {
      */
     private Plan.Builder addSnapshotStart(Plan.Builder p, Statement trigger, Start how, boolean lockAlreadyHeld) {
         SnapshotWay way = chooseWay(how == Start.JOB_FLUSH_LOGS);
-        boolean lock = way == SnapshotWay.GLOBAL_LOCK;
-        // The job locked tables itself and some are not transactional: its lock is what makes them consistent.
-        boolean keepLock = lock && how == Start.JOB_GLOBAL_LOCK && nonTransactionalInScope();
+        // The job locked tables itself and some are not transactional: its lock is what makes them consistent (I6),
+        // whatever way the coordinates are read. (Answering its FTWRL without sending it, as the snapshot-status way
+        // does for all-transactional scopes, left MyISAM tables read with no lock at all.)
+        boolean keepLock = how == Start.JOB_GLOBAL_LOCK && nonTransactionalInScope();
+        boolean lock = way == SnapshotWay.GLOBAL_LOCK || keepLock;
         boolean heldByJob = how == Start.JOB_UNLOCK || (lockAlreadyHeld && server.globalLock());
         if (facts.flavor() == ServerFacts.Flavor.MARIADB && facts.binlogOn() && !server.binlogSkipped()
                 && !binlogSkipDenied && !heldByJob) {

@@ -283,6 +283,46 @@ class EnforceShapesTest {
     }
 
     @Test
+    void jobsGlobalLockOverAMyisamTableIsKeptWhenTheSnapshotStatusWayIsForced() {
+        // Found against the real server: with snapshot.way=snapshot-status the job's FTWRL was answered OK and never
+        // sent, so the MyISAM table was read with no lock at all (I6).
+        ServerFacts facts = MARIADB.withNonTransactional(Set.of(new TableName("shop", "legacy")));
+        Simulation s = new Simulation(ProtocolSettings.defaults().withWay(SnapshotWay.SNAPSHOT_STATUS), facts);
+        s.protocol.currentSchema("shop");
+        s.jobs("FLUSH TABLES WITH READ LOCK", "SHOW MASTER STATUS", "SELECT * FROM accounts", "SELECT * FROM legacy",
+                "UNLOCK TABLES");
+
+        assertThat(s.sent).containsExactly(
+                "SET SESSION sql_log_bin = 0",
+                "FLUSH /*!40101 LOCAL */ TABLES",
+                "FLUSH TABLES WITH READ LOCK",
+                "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
+                "START TRANSACTION /*!40100 WITH CONSISTENT SNAPSHOT */",
+                "SHOW STATUS LIKE 'binlog_snapshot_%'",
+                "SELECT BINLOG_GTID_POS('binlog.000002', 1234)",
+                "SAVEPOINT " + SP,
+                "SELECT * FROM accounts",
+                "ROLLBACK TO SAVEPOINT " + SP,
+                "SELECT * FROM legacy",
+                "UNLOCK TABLES");
+        assertThat(s.consistencyViolations()).isEmpty();
+        assertThat(s.protocol.coordinates().source()).isEqualTo(BinlogCoordinates.Source.SNAPSHOT_STATUS);
+    }
+
+    @Test
+    void blockModeLetsALockWholeDumpJobReleaseItsLockAfterReadingEverythingUnderIt() {
+        // Found against the real server: block mode refused the final UNLOCK TABLES of a --lock-all-tables style job
+        // (every read under the lock, so consistent), leaving the server read-only until the job gave up.
+        Simulation s = Simulation.of(Mode.BLOCK, Role.BACKUP_JOB, MARIADB).jobs("FLUSH TABLES WITH READ LOCK",
+                "SHOW MASTER STATUS", "SELECT * FROM accounts", "SELECT * FROM ledger", "UNLOCK TABLES");
+
+        assertThat(s.refusals).isEmpty();
+        assertThat(s.sent).endsWith("SELECT * FROM accounts", "SELECT * FROM ledger", "UNLOCK TABLES");
+        assertThat(s.protocol.holdsGlobalLock()).isFalse();
+        assertThat(s.consistencyViolations()).isEmpty();
+    }
+
+    @Test
     void flushLogsAfterStartTransactionIsMovedUnderTheLockBeforeTheSnapshot() {
         Simulation s = enforce(MARIADB).jobs("START TRANSACTION", "FLUSH LOGS", "SELECT * FROM accounts");
 
