@@ -771,7 +771,9 @@ public final class SessionProtocol {
             return decide(Rule.FLUSH_LOGS_IN_SNAPSHOT, st, "moved FLUSH LOGS before the snapshot (no table was read "
                     + "yet)", () -> restartSnapshot(st, Start.JOB_FLUSH_LOGS));
         }
-        return refuse(Rule.FLUSH_LOGS_IN_SNAPSHOT, st, "FLUSH LOGS after tables were read would end the snapshot");
+        return refuse(Rule.FLUSH_LOGS_IN_SNAPSHOT, st, snapshotReads == 0
+                ? "FLUSH LOGS inside the consistent snapshot would end it"
+                : "FLUSH LOGS after tables were read would end the snapshot");
     }
 
     private Plan planLockTables(Statement st) {
@@ -821,14 +823,16 @@ public final class SessionProtocol {
         JOB_ABSORBED
     }
 
-    private SnapshotWay chooseWay(boolean flushLogs) {
+    private SnapshotWay chooseWay() {
         if (!facts.binlogOn()) {
             return SnapshotWay.NO_COORDINATES;
         }
         return switch (settings.way()) {
             case GLOBAL_LOCK -> SnapshotWay.GLOBAL_LOCK;
             case SNAPSHOT_STATUS -> facts.snapshotReportsCoordinates() ? SnapshotWay.SNAPSHOT_STATUS : SnapshotWay.GLOBAL_LOCK;
-            default -> flushLogs || nonTransactionalInScope() || !facts.snapshotReportsCoordinates()
+            // FLUSH LOGS needs no lock where the snapshot reports its own coordinates: Binlog_snapshot_file/_position
+            // are exact wherever the log was rotated (the new file just does not start exactly at the snapshot).
+            default -> nonTransactionalInScope() || !facts.snapshotReportsCoordinates()
                     ? SnapshotWay.GLOBAL_LOCK : SnapshotWay.SNAPSHOT_STATUS;
         };
     }
@@ -852,7 +856,7 @@ public final class SessionProtocol {
      * [UNLOCK TABLES], SAVEPOINT.
      */
     private Plan.Builder addSnapshotStart(Plan.Builder p, Statement trigger, Start how, boolean lockAlreadyHeld) {
-        SnapshotWay way = chooseWay(how == Start.JOB_FLUSH_LOGS);
+        SnapshotWay way = chooseWay();
         // The job locked tables itself and some are not transactional: its lock is what makes them consistent (I6),
         // whatever way the coordinates are read. (Answering its FTWRL without sending it, as the snapshot-status way
         // does for all-transactional scopes, left MyISAM tables read with no lock at all.)

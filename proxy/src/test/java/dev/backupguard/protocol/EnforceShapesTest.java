@@ -323,8 +323,27 @@ class EnforceShapesTest {
     }
 
     @Test
-    void flushLogsAfterStartTransactionIsMovedUnderTheLockBeforeTheSnapshot() {
+    void flushLogsAfterStartTransactionIsMovedBeforeTheSnapshotWithNoLockWhereTheSnapshotReportsItsCoordinates() {
+        // Binlog_snapshot_file/_position are exact wherever FLUSH LOGS rotated the log, so MariaDB needs no lock for
+        // it (the issue: with auto, no global lock at all when every table is transactional).
         Simulation s = enforce(MARIADB).jobs("START TRANSACTION", "FLUSH LOGS", "SELECT * FROM accounts");
+
+        assertThat(s.sent).containsExactly(
+                "SET SESSION sql_log_bin = 0",
+                "FLUSH LOGS",
+                "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
+                "START TRANSACTION /*!40100 WITH CONSISTENT SNAPSHOT */",
+                "SHOW STATUS LIKE 'binlog_snapshot_%'",
+                "SELECT BINLOG_GTID_POS('binlog.000002', 1234)",
+                "SAVEPOINT " + SP,
+                "SELECT * FROM accounts");
+        assertConsistent(s);
+    }
+
+    @Test
+    void flushLogsAfterStartTransactionIsMovedUnderTheLockBeforeTheSnapshot() {
+        Simulation s = new Simulation(ProtocolSettings.defaults().withWay(SnapshotWay.GLOBAL_LOCK), MARIADB)
+                .jobs("START TRANSACTION", "FLUSH LOGS", "SELECT * FROM accounts");
 
         assertThat(s.sent).containsExactly(
                 "SET SESSION sql_log_bin = 0",
@@ -348,9 +367,22 @@ class EnforceShapesTest {
 
         assertThat(s.sent).startsWith(MARIADB_START.toArray(String[]::new));
         // sql_log_bin=0 is kept through the restart: it cannot be sent inside the old snapshot anyway.
-        assertThat(s.sent.subList(MARIADB_START.size(), s.sent.size())).startsWith("ROLLBACK",
-                "FLUSH /*!40101 LOCAL */ TABLES", "FLUSH TABLES WITH READ LOCK", "FLUSH LOGS");
+        assertThat(s.sent.subList(MARIADB_START.size(), s.sent.size())).startsWith("ROLLBACK", "FLUSH LOGS",
+                "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+        assertThat(s.sent).doesNotContain("FLUSH TABLES WITH READ LOCK");
         assertConsistent(s);
+    }
+
+    @Test
+    void blockModeSaysFlushLogsWouldEndTheSnapshotWithoutClaimingTablesWereRead() {
+        Simulation s = Simulation.of(Mode.BLOCK, Role.BACKUP_JOB, MARIADB).jobs(
+                "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ", "START TRANSACTION WITH CONSISTENT SNAPSHOT",
+                "FLUSH LOGS");
+
+        assertThat(s.refusals).singleElement().satisfies(f -> {
+            assertThat(f.rule()).isEqualTo(Rule.FLUSH_LOGS_IN_SNAPSHOT);
+            assertThat(f.detail()).doesNotContain("tables were read");
+        });
     }
 
     @Test
