@@ -67,6 +67,8 @@ public final class SessionProtocol {
     private Statement pendingBegin;
     private Statement jobEndedBy;
     private boolean jobManagesSavepoints;
+    /** The session's level when the guard switched it to REPEATABLE READ for the snapshot: given back at the end. */
+    private IsolationLevel isolationBeforeSnapshot;
 
     // What the guard did.
     private boolean guardSnapshot;
@@ -902,6 +904,9 @@ public final class SessionProtocol {
                         + "on MariaDB BACKUP STAGE conflicts with the global read lock this backup needs (error 1223)"));
             }
         }
+        if (isolationBeforeSnapshot == null) {
+            isolationBeforeSnapshot = server.sessionIsolation();
+        }
         p.inject(REPEATABLE_READ);
         if (how == Start.JOB_TRANSACTION) {
             p.execute(START_SNAPSHOT);
@@ -982,9 +987,12 @@ public final class SessionProtocol {
         if (server.binlogSkipped()) {
             p.inject(RESTORE_BINLOG); // outside the transaction: sql_log_bin cannot change inside one (1694)
         }
-        if (guardSnapshot && jobIsolation != null && jobIsolation != IsolationLevel.REPEATABLE_READ) {
-            p.inject(Classifier.classify("SET SESSION TRANSACTION ISOLATION LEVEL " + jobIsolation.sql()));
+        // The job's level, or the one the session had (a pool's): a pooled connection must not keep the snapshot's.
+        IsolationLevel restore = jobIsolation != null ? jobIsolation : isolationBeforeSnapshot;
+        if (guardSnapshot && restore != null && restore != IsolationLevel.REPEATABLE_READ) {
+            p.inject(Classifier.classify("SET SESSION TRANSACTION ISOLATION LEVEL " + restore.sql()));
         }
+        isolationBeforeSnapshot = null;
         if (restoreJobView && !jobAutoCommit && server.autocommit()) {
             p.inject(JdbcCall.AUTOCOMMIT_OFF);
         }

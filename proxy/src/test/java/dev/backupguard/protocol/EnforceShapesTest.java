@@ -283,6 +283,29 @@ class EnforceShapesTest {
     }
 
     @Test
+    void sessionLevelLearnedFromTheServerIsRestoredWhenTheBackupSessionEnds() {
+        // Found with a pool configured for READ COMMITTED under BackupGuardDataSource: the job never set a level, so
+        // the guard's REPEATABLE READ for the snapshot stayed on the pooled connection.
+        Simulation s = enforce(MARIADB);
+        s.protocol.sessionIsolation(dev.backupguard.classify.IsolationLevel.READ_COMMITTED);
+        s.jobs("SELECT * FROM accounts");
+        s.close();
+
+        assertThat(s.sent).endsWith("SET SESSION sql_log_bin = 1",
+                "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+    }
+
+    @Test
+    void sessionAlreadyAtRepeatableReadIsNotSetAgainAtTheEnd() {
+        Simulation s = enforce(MARIADB);
+        s.protocol.sessionIsolation(dev.backupguard.classify.IsolationLevel.REPEATABLE_READ);
+        s.jobs("SELECT * FROM accounts");
+        s.close();
+
+        assertThat(s.sent).endsWith("SET SESSION sql_log_bin = 1");
+    }
+
+    @Test
     void jobsGlobalLockOverAMyisamTableIsKeptWhenTheSnapshotStatusWayIsForced() {
         // Found against the real server: with snapshot.way=snapshot-status the job's FTWRL was answered OK and never
         // sent, so the MyISAM table was read with no lock at all (I6).
