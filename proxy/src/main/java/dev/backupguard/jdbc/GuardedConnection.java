@@ -678,7 +678,7 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
         closed = true;
         try {
             if (!degraded) {
-                releaseForClose();
+                releaseForClose("connection closed");
             }
         } finally {
             if (internal != null) {
@@ -697,7 +697,7 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
      * a snapshot releases them first. Open result sets are closed first (drivers drain them), because nothing may be
      * sent while one streams.
      */
-    private void releaseForClose() {
+    private void releaseForClose(String how) {
         for (GuardedResultSet rs : new ArrayList<>(openResultSets)) {
             try {
                 rs.close();
@@ -727,7 +727,7 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
         }
         if (wasBackup) {
             recording = false;
-            recorder.sessionEnded(protocol.verdict(), protocol.sessionsEnded() > before ? "connection closed" : "closed");
+            recorder.sessionEnded(protocol.verdict(), protocol.sessionsEnded() > before ? how : "closed");
         }
     }
 
@@ -936,8 +936,19 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
         delegate.beginRequest();
     }
 
+    /**
+     * JDBC 4.3 request boundary: a pool hands the connection back (HikariCP with
+     * {@code -Dcom.zaxxer.hikari.enableRequestBoundaries=true}). The backup session ends here as it would at close:
+     * the next borrower must not inherit the snapshot, a lock, sql_log_bin=0 or the snapshot's isolation level.
+     * A pool that wraps this connection never calls {@link #close()} on return, so without this signal the session
+     * would end only when the pool closes the physical connection.
+     */
     @Override
     public void endRequest() throws SQLException {
+        checkOpen();
+        if (!degraded) {
+            releaseForClose("request ended (returned to the pool)");
+        }
         delegate.endRequest();
     }
 
