@@ -233,6 +233,13 @@ public final class SessionProtocol {
             recognize();
         }
         if (facts == null) {
+            if (openResultSets > 0) {
+                // The probe is statements too: never into an open stream (Connector/J throws, MariaDB Connector/J
+                // buffers the rest). Audit mode passes and learns the facts at the next statement boundary.
+                return settings.mode() == Mode.AUDIT ? Plan.PASS : refusal(Rule.SNAPSHOT_START, st, "backup-guard "
+                        + "must query the server first, but a result set is still open on this connection; read it "
+                        + "to the end or close it before this statement");
+            }
             replanning = true;
             return Plan.LEARN_FACTS;
         }

@@ -485,6 +485,20 @@ class EnforceShapesTest {
 
         assertThat(s.sent).isEmpty();
         assertThat(s.refusals).singleElement().extracting(Finding::detail).asString().contains("result set");
+        // Found against the real server: the server-facts probe ran into the open stream first (Connector/J threw
+        // its own "Streaming result set ... is still active", MariaDB Connector/J buffered the rest of the stream).
+        assertThat(s.protocol.facts()).as("no probe while a result set is open").isNull();
+    }
+
+    @Test
+    void auditModeDoesNotProbeIntoAnOpenResultSetEither() {
+        Simulation s = Simulation.of(Mode.AUDIT, Role.BACKUP_JOB, MARIADB);
+        s.protocol.resultSetOpened();
+        s.job("SELECT * FROM accounts");
+
+        assertThat(s.sent).containsExactly("SELECT * FROM accounts");
+        assertThat(s.refusals).isEmpty();
+        assertThat(s.protocol.facts()).isNull();
     }
 
     @Test
