@@ -22,7 +22,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -286,14 +285,8 @@ class LegacyJobsIT {
 
     // ------------------------------------------------------------------------------------------------ fixture
 
-    /** {@code jdbc:backupguard:} + the driver's URL + mode, snapshot way and the scope of the engine check. */
     static String guardedUrl(JdbcDriver driver, String db, String mode, SnapshotWay way) {
-        String url = server.url(driver, db);
-        return "jdbc:backupguard:" + url.substring("jdbc:".length()) + (url.contains("?") ? "&" : "?")
-                + "backupguard.mode=" + mode
-                + "&backupguard.snapshot.way=" + way.name().toLowerCase(Locale.ROOT).replace('_', '-')
-                // Only this class's schema: the engine check would otherwise see other test classes' tables.
-                + "&backupguard.scope=" + db;
+        return GuardedUrls.guarded(server, driver, db, mode, way);
     }
 
     private static int indexIgnoringCase(List<String> log, String sql) {
