@@ -75,9 +75,17 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
 
     GuardedConnection(Connection delegate, Settings settings, ConnectionSource side, Telemetry telemetry,
                       GlobalReadLockGuard lockGuard, boolean multiStatements, String user) throws SQLException {
+        this(delegate, settings, side, telemetry, lockGuard, multiStatements, user,
+                new SessionProtocol(settings.protocol()));
+    }
+
+    /** With a given protocol: lets the adapter tests make the protocol fail. */
+    GuardedConnection(Connection delegate, Settings settings, ConnectionSource side, Telemetry telemetry,
+                      GlobalReadLockGuard lockGuard, boolean multiStatements, String user, SessionProtocol protocol)
+            throws SQLException {
         this.delegate = delegate;
         this.settings = settings;
-        this.protocol = new SessionProtocol(settings.protocol());
+        this.protocol = protocol;
         this.side = side;
         this.lockGuard = lockGuard;
         this.telemetry = telemetry;
@@ -505,6 +513,11 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
 
     private static final Statement UNCLASSIFIED = new Statement(Kind.OTHER, "", null, null, null, null,
             Statement.F_MALFORMED);
+
+    /** Whether an internal failure was logged in this JVM (logged once); tests reset it. */
+    static boolean internalFailureLogged(boolean reset) {
+        return reset ? INTERNAL_FAILURE_LOGGED.getAndSet(false) : INTERNAL_FAILURE_LOGGED.get();
+    }
 
     private void degrade(RuntimeException e) {
         degraded = true;
