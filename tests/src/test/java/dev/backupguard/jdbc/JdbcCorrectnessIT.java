@@ -12,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,8 @@ class JdbcCorrectnessIT {
     static void schema(MariaDbServer s) {
         server = s;
         db = server.createDatabase(MariaDbServer.databaseNameFor(JdbcCorrectnessIT.class));
+        server.execute("CREATE TABLE " + db + ".t (id INT PRIMARY KEY) ENGINE=InnoDB",
+                "INSERT INTO " + db + ".t VALUES (1), (2)");
     }
 
     @ParameterizedTest
@@ -73,6 +76,81 @@ class JdbcCorrectnessIT {
         c.close();
         c.close(); // idempotent
         assertThat(c.isClosed()).isTrue();
+    }
+
+    /**
+     * The guard answers the job's SHOW MASTER STATUS and GTID read from the snapshot; the answer must read exactly
+     * like the server's own: same labels, JDBC types, type names and Java classes, through each driver.
+     */
+    @ParameterizedTest
+    @EnumSource(JdbcDriver.class)
+    void answeredCoordinatesLookLikeTheServersOwnResult(JdbcDriver driver) throws SQLException {
+        List<String> serverShape;
+        List<String> serverGtidShape;
+        try (Connection raw = DriverManager.getConnection(server.url(driver, db), server.rootUser(),
+                server.rootPassword()); Statement s = raw.createStatement()) {
+            serverShape = shape(s.executeQuery("SHOW MASTER STATUS"));
+            serverGtidShape = shape(s.executeQuery("SELECT @@GLOBAL.gtid_binlog_pos"));
+        }
+        try (Connection c = connect(driver); Statement s = c.createStatement()) {
+            s.executeQuery("SELECT * FROM t").close(); // the snapshot starts: coordinates captured
+            var coordinates = c.unwrap(GuardedConnection.class).protocol().coordinates();
+            ResultSet status = s.executeQuery("SHOW MASTER STATUS");
+            assertThat(status).isInstanceOf(AnsweredResultSet.class);
+            assertThat(shape(status)).isEqualTo(serverShape);
+            status = s.executeQuery("SHOW MASTER STATUS");
+            assertThat(status.next()).isTrue();
+            assertThat(status.getString("File")).isEqualTo(coordinates.file());
+            assertThat(status.getLong("Position")).isEqualTo(coordinates.position());
+            assertThat(status.getObject("Position")).isEqualTo(java.math.BigInteger.valueOf(coordinates.position()));
+            ResultSet gtid = s.executeQuery("SELECT @@GLOBAL.gtid_binlog_pos");
+            assertThat(gtid).isInstanceOf(AnsweredResultSet.class);
+            assertThat(shape(gtid)).isEqualTo(serverGtidShape);
+            gtid = s.executeQuery("SELECT @@GLOBAL.gtid_binlog_pos");
+            assertThat(gtid.next()).isTrue();
+            assertThat(gtid.getString(1)).isEqualTo(coordinates.gtid());
+        }
+    }
+
+    /** Label, type, type name and class of each column. */
+    private static List<String> shape(ResultSet rs) throws SQLException {
+        var md = rs.getMetaData();
+        List<String> out = new java.util.ArrayList<>();
+        for (int i = 1; i <= md.getColumnCount(); i++) {
+            out.add(md.getColumnLabel(i) + " " + md.getColumnType(i) + " " + md.getColumnTypeName(i) + " "
+                    + md.getColumnClassName(i));
+        }
+        rs.close();
+        return out;
+    }
+
+    /**
+     * The server facts are learned on backup sessions only: ordinary traffic sends nothing of the guard's (in the
+     * guardrail role even table reads are ordinary), and a backup session probes once, three short queries.
+     */
+    @ParameterizedTest
+    @EnumSource(JdbcDriver.class)
+    void ordinaryConnectionsAreNeverProbedAndABackupSessionIsProbedOnce(JdbcDriver driver) throws SQLException {
+        String guardrail = GuardedUrls.guarded(server, driver, db, "enforce", SnapshotWay.AUTO)
+                + "&backupguard.role=guardrail";
+        try (Connection c = DriverManager.getConnection(guardrail, server.rootUser(), server.rootPassword());
+             Statement s = c.createStatement()) {
+            ServerLog log = ServerLog.mark(server, c);
+            s.executeQuery("SELECT * FROM t").close();
+            s.executeUpdate("UPDATE t SET id = id");
+            s.executeQuery("SELECT 1").close();
+            assertThat(log.probes()).isEmpty();
+            assertThat(log.statements()).containsExactly("SELECT * FROM t", "UPDATE t SET id = id", "SELECT 1");
+        }
+        try (Connection c = connect(driver); Statement s = c.createStatement()) {
+            ServerLog log = ServerLog.mark(server, c);
+            s.executeQuery("SELECT 1").close();
+            s.executeQuery("SELECT @@version").close();
+            assertThat(log.probes()).as("backup-job role, no table read yet").isEmpty();
+            s.executeQuery("SELECT * FROM t").close();
+            s.executeQuery("SELECT * FROM t").close();
+            assertThat(log.probes()).hasSize(3).allMatch(p -> p.startsWith(ServerLog.PROBE_MARK));
+        }
     }
 
     @Test

@@ -134,6 +134,7 @@ class LegacyJobsIT {
                         .doesNotContain(JobShape.FTWRL);
             }
             assertThat((Throwable) run.failure).isNull();
+            assertThat(run.probes).as("server facts learned once for the backup session").isEqualTo(3);
             assertThat(Bank.sum(run.dump)).as("checking + savings as the job read them").isEqualTo(bank.total());
             assertThat(run.guard).as("coordinates captured by the guard").isNotNull();
             assertThat(run.guard.source()).isEqualTo(effective == SnapshotWay.GLOBAL_LOCK
@@ -309,7 +310,8 @@ class LegacyJobsIT {
     }
 
     /** What one run of a job gave: its dump (or failure), the filtered log, the guard's coordinates and rules. */
-    record Run(Dump dump, SQLException failure, List<String> log, BinlogCoordinates guard, List<String> rules) {
+    record Run(Dump dump, SQLException failure, List<String> log, BinlogCoordinates guard, List<String> rules,
+               int probes) {
     }
 
     /** A writer on the job's schema (one transfer committed up front) and a watcher connection. */
@@ -357,7 +359,7 @@ class LegacyJobsIT {
             }
             List<String> rules = RULES.stream().filter(r -> r.origin().connectionId() == thread)
                     .map(r -> r.finding().rule().id()).distinct().toList();
-            return new Run(dump, failure, log.statements(), guard, rules);
+            return new Run(dump, failure, log.statements(), guard, rules, log.probes().size());
         }
 
         String gtidAt(String file, long position) {
