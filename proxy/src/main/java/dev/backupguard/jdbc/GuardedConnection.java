@@ -849,24 +849,63 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
         return delegate.getHoldability();
     }
 
+    // Savepoints of the JDBC API are the statements the drivers send for them (fact 7: SAVEPOINT `sp1`,
+    // ROLLBACK TO SAVEPOINT `sp1`): planned like them, so the protocol knows the job manages savepoints of its own
+    // and never rolls back to its earlier one over them (that destroyed the job's savepoint: error 1305).
+
     @Override
     public Savepoint setSavepoint() throws SQLException {
-        return delegate.setSavepoint();
+        return execute(savepointStatement("SAVEPOINT ", null), new SavepointAction(delegate::setSavepoint));
     }
 
     @Override
     public Savepoint setSavepoint(String name) throws SQLException {
-        return delegate.setSavepoint(name);
+        return execute(savepointStatement("SAVEPOINT ", name), new SavepointAction(() -> delegate.setSavepoint(name)));
     }
 
     @Override
     public void rollback(Savepoint savepoint) throws SQLException {
-        delegate.rollback(savepoint);
+        execute(savepointStatement("ROLLBACK TO SAVEPOINT ", nameOf(savepoint)),
+                new CallAction(() -> delegate.rollback(savepoint)));
     }
 
     @Override
     public void releaseSavepoint(Savepoint savepoint) throws SQLException {
-        delegate.releaseSavepoint(savepoint);
+        execute(savepointStatement("RELEASE SAVEPOINT ", nameOf(savepoint)),
+                new CallAction(() -> delegate.releaseSavepoint(savepoint)));
+    }
+
+    /** The statement a savepoint call stands for; an unnamed savepoint gets a name the guard never uses. */
+    private Statement savepointStatement(String verb, String name) throws SQLException {
+        String n = name == null ? "jdbc_unnamed_savepoint" : name;
+        return classify(verb + "`" + n.replace("`", "``") + "`");
+    }
+
+    private static String nameOf(Savepoint savepoint) {
+        try {
+            return savepoint.getSavepointName();
+        } catch (SQLException | RuntimeException e) {
+            return null; // unnamed (JDBC: getSavepointName throws for those)
+        }
+    }
+
+    /** A savepoint call: never absorbed or rewritten (the protocol passes savepoint statements). */
+    private static final class SavepointAction implements JobAction<Savepoint> {
+        private final SqlSupplier<Savepoint> call;
+
+        SavepointAction(SqlSupplier<Savepoint> call) {
+            this.call = call;
+        }
+
+        @Override
+        public Savepoint run(String rewrite) throws SQLException {
+            return call.get();
+        }
+
+        @Override
+        public Savepoint answer(Result result) throws SQLException {
+            throw new SQLException("backup-guard cannot answer a savepoint call itself", "HY000");
+        }
     }
 
     @Override
