@@ -112,6 +112,32 @@ class JdbcCorrectnessIT {
         }
     }
 
+    /**
+     * mysqldump-like code that sets its own savepoint through the JDBC API and rolls back to it after each table: the
+     * guard must leave the job's savepoint alone (rolling back to its own, earlier savepoint would destroy it and the
+     * job's rollback would fail with 1305 SAVEPOINT does not exist).
+     */
+    @ParameterizedTest
+    @EnumSource(JdbcDriver.class)
+    void jobsOwnJdbcSavepointsSurviveTheGuardsMetadataLockRelease(JdbcDriver driver) throws SQLException {
+        server.execute("CREATE TABLE IF NOT EXISTS " + db + ".t2 (id INT PRIMARY KEY) ENGINE=InnoDB");
+        try (Connection c = connect(driver); Statement s = c.createStatement()) {
+            ServerLog log = ServerLog.mark(server, c);
+            s.execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+            s.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+            java.sql.Savepoint sp = c.setSavepoint("job_sp");
+            for (String table : List.of("t", "t2", "t")) {
+                s.executeQuery("SELECT * FROM " + table).close();
+                c.rollback(sp);
+            }
+            c.releaseSavepoint(sp);
+
+            assertThat(log.statements()).as("the job's savepoint is never rolled over by the guard's")
+                    .doesNotContain(JobShape.ROLLBACK_TO);
+            assertThat(c.unwrap(GuardedConnection.class).protocol().inSnapshot()).isTrue();
+        }
+    }
+
     /** Label, type, type name and class of each column. */
     private static List<String> shape(ResultSet rs) throws SQLException {
         var md = rs.getMetaData();
