@@ -141,16 +141,28 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
             try {
                 result = action.run(null);
             } catch (SQLException e) {
-                protocol.failed(job, e.getErrorCode());
+                observeOrdinary(() -> protocol.failed(job, e.getErrorCode()));
                 throw e;
             }
-            List<Finding> violations = protocol.sent(job);
-            if (!violations.isEmpty()) {
-                report(violations);
-            }
+            observeOrdinary(() -> protocol.sent(job));
             return result;
         }
         return carryOut(job, plan, action);
+    }
+
+    /**
+     * Tells the protocol what an ordinary statement did. The statement already ran: a failure of the guard here must
+     * not reach the job, so the connection degrades to plain delegation (logged once) and the job gets its result.
+     */
+    private void observeOrdinary(java.util.function.Supplier<List<Finding>> observe) {
+        try {
+            List<Finding> violations = observe.get();
+            if (!violations.isEmpty()) {
+                report(violations);
+            }
+        } catch (RuntimeException e) {
+            degrade(e);
+        }
     }
 
     private <T> T carryOut(Statement job, Plan plan, JobAction<T> action) throws SQLException {
@@ -433,14 +445,18 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
     <T> T sendWhole(List<Statement> parts, SqlSupplier<T> send) throws SQLException {
         checkOpen();
         if (!degraded) {
-            for (Statement p : parts) {
-                protocol.plan(p);
+            try {
+                for (Statement p : parts) {
+                    protocol.plan(p);
+                }
+            } catch (RuntimeException e) {
+                degrade(e); // every part passes unchanged: sending them whole is what plain delegation does
             }
         }
         T result = send.get();
         if (!degraded) {
             for (Statement p : parts) {
-                report(protocol.sent(p));
+                observeOrdinary(() -> protocol.sent(p));
             }
         }
         return result;

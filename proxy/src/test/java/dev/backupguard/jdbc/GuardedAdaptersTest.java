@@ -237,6 +237,25 @@ class GuardedAdaptersTest {
     }
 
     @Test
+    void protocolFailureAfterAnOrdinaryStatementRanStillGivesTheJobItsResult() throws SQLException {
+        FakeServer server = new FakeServer();
+        SessionProtocol broken = mock(SessionProtocol.class);
+        when(broken.plan(any())).thenReturn(dev.backupguard.protocol.Plan.PASS);
+        when(broken.passesUnchanged(any())).thenReturn(true);
+        when(broken.sent(any())).thenThrow(new IllegalStateException("bug in the model"));
+        when(server.jobStatement.executeLargeBatch()).thenReturn(new long[]{1});
+        Statement s = server.guard(Map.of(), broken).createStatement();
+
+        assertThat(s.executeUpdate("INSERT INTO t VALUES (1)")).as("the driver's answer").isZero();
+        verify(server.jobStatement).executeUpdate("INSERT INTO t VALUES (1)");
+        s.execute("SELECT * FROM accounts");
+        verify(server.jobStatement).execute("SELECT * FROM accounts");
+        verify(broken, times(1)).sent(any()); // degraded after the first failure
+        s.addBatch("INSERT INTO t VALUES (2)");
+        assertThat(s.executeBatch()).containsExactly(1);
+    }
+
+    @Test
     void protocolFailureInABackupSessionStopsTheBackup() throws SQLException {
         FakeServer server = new FakeServer();
         SessionProtocol broken = mock(SessionProtocol.class);
