@@ -339,19 +339,21 @@ class LegacyJobsIT {
             BinlogCoordinates guard = null;
             ServerLog log;
             long thread;
-            try (WorstMoment hooks = new WorstMoment(writer, writerThread, watcher);
-                 Connection c = DriverManager.getConnection(url, server.rootUser(), server.rootPassword())) {
-                log = ServerLog.mark(server, c);
-                thread = log.threadId();
-                try {
-                    dump = shape.job.run(c, worstMoments ? hooks : LegacyJob.Hooks.NONE, shape.fetchSize(driver));
-                } catch (SQLException e) {
-                    failure = e;
+            try (WorstMoment hooks = new WorstMoment(writer, writerThread, watcher)) {
+                try (Connection c = DriverManager.getConnection(url, server.rootUser(), server.rootPassword())) {
+                    log = ServerLog.mark(server, c);
+                    thread = log.threadId();
+                    try {
+                        dump = shape.job.run(c, worstMoments ? hooks : LegacyJob.Hooks.NONE,
+                                shape.fetchSize(driver));
+                    } catch (SQLException e) {
+                        failure = e;
+                    }
+                    if (c.isWrapperFor(GuardedConnection.class)) {
+                        guard = c.unwrap(GuardedConnection.class).protocol().coordinates();
+                    }
                 }
-                if (c.isWrapperFor(GuardedConnection.class)) {
-                    guard = c.unwrap(GuardedConnection.class).protocol().coordinates();
-                }
-                c.close();
+                // Closed: whatever lock the job still held is gone, so a transfer that waited for it commits now.
                 hooks.awaitTransfers();
             }
             if (failure != null && dump == null && worstMoments) {
