@@ -3,6 +3,7 @@ package dev.backupguard.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.backupguard.classify.Redactor;
 import dev.backupguard.legacy.Bank;
 import dev.backupguard.legacy.Dump;
 import dev.backupguard.legacy.LegacyJob;
@@ -53,15 +54,20 @@ class LegacyJobsIT {
     private static String myisamDb;
     private static Bank bank;
     private static final List<GuardEvent.RuleApplied> RULES = new CopyOnWriteArrayList<>();
+    private static final List<GuardEvent.StatementStep> STEPS = new CopyOnWriteArrayList<>();
     private static final TelemetrySink SINK = new TelemetrySink() {
         @Override
         public void accept(GuardEvent event) {
-            RULES.add((GuardEvent.RuleApplied) event);
+            if (event instanceof GuardEvent.RuleApplied r) {
+                RULES.add(r);
+            } else if (event instanceof GuardEvent.StatementStep s) {
+                STEPS.add(s);
+            }
         }
 
         @Override
         public boolean wants(Class<? extends GuardEvent> type) {
-            return type == GuardEvent.RuleApplied.class;
+            return type == GuardEvent.RuleApplied.class || type == GuardEvent.StatementStep.class;
         }
     };
 
@@ -135,6 +141,23 @@ class LegacyJobsIT {
             }
             assertThat((Throwable) run.failure).isNull();
             assertThat(run.probes).as("server facts learned once for the backup session").isEqualTo(3);
+            // Each step is reported: what the steps say was sent (redacted, as telemetry shows it) is what the
+            // server logged, from the first statement of the backup session on.
+            List<String> sentSteps = run.steps.stream()
+                    .filter(st -> st.action() != GuardEvent.StatementStep.Action.ABSORBED
+                            && st.action() != GuardEvent.StatementStep.Action.REFUSED)
+                    .map(st -> ServerLog.normalise(st.statement())).toList();
+            List<String> logged = run.log.stream().map(Redactor::redact).map(ServerLog::normalise).toList();
+            assertThat(logged.size() - sentSteps.size()).as("job statements before the backup session")
+                    .isBetween(0, 1);
+            assertThat(sentSteps).isEqualTo(logged.subList(logged.size() - sentSteps.size(), logged.size()));
+            assertThat(run.steps).as("the job's statements answered by the guard are reported too")
+                    .anyMatch(st -> st.action() == GuardEvent.StatementStep.Action.INJECTED);
+            if (shape == JobShape.WRONG_ORDER_GLOBAL_LOCK) {
+                assertThat(run.steps).filteredOn(st -> st.action() == GuardEvent.StatementStep.Action.ABSORBED)
+                        .extracting(GuardEvent.StatementStep::statement)
+                        .contains("SHOW MASTER STATUS", "UNLOCK TABLES", "START TRANSACTION", "COMMIT");
+            }
             assertThat(Bank.sum(run.dump)).as("checking + savings as the job read them").isEqualTo(bank.total());
             assertThat(run.guard).as("coordinates captured by the guard").isNotNull();
             assertThat(run.guard.source()).isEqualTo(effective == SnapshotWay.GLOBAL_LOCK
@@ -311,7 +334,7 @@ class LegacyJobsIT {
 
     /** What one run of a job gave: its dump (or failure), the filtered log, the guard's coordinates and rules. */
     record Run(Dump dump, SQLException failure, List<String> log, BinlogCoordinates guard, List<String> rules,
-               int probes) {
+               int probes, List<GuardEvent.StatementStep> steps) {
     }
 
     /** A writer on the job's schema (one transfer committed up front) and a watcher connection. */
@@ -361,7 +384,9 @@ class LegacyJobsIT {
             }
             List<String> rules = RULES.stream().filter(r -> r.origin().connectionId() == thread)
                     .map(r -> r.finding().rule().id()).distinct().toList();
-            return new Run(dump, failure, log.statements(), guard, rules, log.probes().size());
+            List<GuardEvent.StatementStep> steps = STEPS.stream().filter(st -> st.origin().connectionId() == thread)
+                    .toList();
+            return new Run(dump, failure, log.statements(), guard, rules, log.probes().size(), steps);
         }
 
         String gtidAt(String file, long position) {
