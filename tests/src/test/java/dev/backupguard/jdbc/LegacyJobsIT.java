@@ -151,7 +151,7 @@ class LegacyJobsIT {
             assertThat(logged.size() - sentSteps.size()).as("job statements before the backup session")
                     .isBetween(0, 1);
             assertThat(sentSteps).isEqualTo(logged.subList(logged.size() - sentSteps.size(), logged.size()));
-            assertThat(run.steps).as("the job's statements answered by the guard are reported too")
+            assertThat(run.steps).as("the guard's own statements are reported as injected")
                     .anyMatch(st -> st.action() == GuardEvent.StatementStep.Action.INJECTED);
             if (shape == JobShape.WRONG_ORDER_GLOBAL_LOCK) {
                 assertThat(run.steps).filteredOn(st -> st.action() == GuardEvent.StatementStep.Action.ABSORBED)
