@@ -16,8 +16,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
 import javax.sql.DataSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.mariadb.jdbc.MariaDbDataSource;
 
 /**
@@ -47,15 +52,25 @@ class PoolIT {
      * boundaries, which it sends only with {@code com.zaxxer.hikari.enableRequestBoundaries=true} (read when the pool
      * is built). GuardedConnection.endRequest() ends the backup session.
      */
-    @Test
-    void hikariPoolingTheGuardedDataSourceGetsItsConnectionBackClean() throws Exception {
-        MariaDbDataSource driver = new MariaDbDataSource(server.url(JdbcDriver.MARIADB, db));
-        driver.setUser(server.rootUser());
-        driver.setPassword(server.rootPassword());
+    static Stream<Arguments> driverShape() {
+        List<Arguments> out = new ArrayList<>();
+        for (JdbcDriver d : JdbcDriver.values()) {
+            for (LegacyJob job : List.of(LegacyJob.AUTOCOMMIT_LOOP, LegacyJob.PLAIN_TRANSACTION,
+                    LegacyJob.READ_COMMITTED, LegacyJob.WRONG_ORDER_GLOBAL_LOCK, LegacyJob.COMMIT_IN_THE_MIDDLE)) {
+                out.add(Arguments.of(d, job));
+            }
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("driverShape")
+    void hikariPoolingTheGuardedDataSourceGetsItsConnectionBackClean(JdbcDriver driverKind, LegacyJob job)
+            throws Exception {
         Properties guard = new Properties();
         guard.setProperty("backupguard.scope", db);
         HikariConfig config = poolConfig();
-        config.setDataSource(new BackupGuardDataSource(driver, guard));
+        config.setDataSource(new BackupGuardDataSource(driverDataSource(driverKind), guard));
         String before = System.setProperty("com.zaxxer.hikari.enableRequestBoundaries", "true");
         HikariDataSource pool;
         try {
@@ -64,7 +79,7 @@ class PoolIT {
             restore("com.zaxxer.hikari.enableRequestBoundaries", before);
         }
         try (pool) {
-            GuardedConnection first = backupThenReturn(pool);
+            GuardedConnection first = backupThenReturn(pool, job);
             try (Connection c = pool.getConnection()) {
                 assertThat(c.unwrap(GuardedConnection.class)).as("the same pooled connection").isSameAs(first);
                 assertClean(c);
@@ -72,10 +87,12 @@ class PoolIT {
         }
     }
 
-    @Test
-    void guardedDataSourceOverAHikariPoolReleasesBeforeTheConnectionGoesBack() throws Exception {
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("driverShape")
+    void guardedDataSourceOverAHikariPoolReleasesBeforeTheConnectionGoesBack(JdbcDriver driverKind, LegacyJob job)
+            throws Exception {
         HikariConfig config = poolConfig();
-        config.setJdbcUrl(server.url(JdbcDriver.MARIADB, db));
+        config.setJdbcUrl(server.url(driverKind, db));
         config.setUsername(server.rootUser());
         config.setPassword(server.rootPassword());
         Properties guard = new Properties();
@@ -86,7 +103,7 @@ class PoolIT {
             try (Connection c = guarded.getConnection()) {
                 assertThat(c).isInstanceOf(GuardedConnection.class);
                 backupThread = MariaDbServer.threadId(c);
-                Dump dump = LegacyJob.AUTOCOMMIT_LOOP.run(c, LegacyJob.Hooks.NONE, 0);
+                Dump dump = job.run(c, LegacyJob.Hooks.NONE, 0);
                 assertThat(bank.consistent(dump)).isTrue();
                 assertThat(((GuardedConnection) c).protocol().isBackupSession()).isTrue();
             }
@@ -97,10 +114,24 @@ class PoolIT {
         }
     }
 
-    private static GuardedConnection backupThenReturn(DataSource pool) throws SQLException {
+    private static DataSource driverDataSource(JdbcDriver kind) throws SQLException {
+        if (kind == JdbcDriver.MARIADB) {
+            MariaDbDataSource ds = new MariaDbDataSource(server.url(kind, db));
+            ds.setUser(server.rootUser());
+            ds.setPassword(server.rootPassword());
+            return ds;
+        }
+        com.mysql.cj.jdbc.MysqlDataSource ds = new com.mysql.cj.jdbc.MysqlDataSource();
+        ds.setUrl(server.url(kind, db));
+        ds.setUser(server.rootUser());
+        ds.setPassword(server.rootPassword());
+        return ds;
+    }
+
+    private static GuardedConnection backupThenReturn(DataSource pool, LegacyJob job) throws SQLException {
         try (Connection c = pool.getConnection()) {
             GuardedConnection guarded = c.unwrap(GuardedConnection.class);
-            Dump dump = LegacyJob.AUTOCOMMIT_LOOP.run(c, LegacyJob.Hooks.NONE, 0);
+            Dump dump = job.run(c, LegacyJob.Hooks.NONE, 0);
             assertThat(bank.consistent(dump)).isTrue();
             assertThat(guarded.protocol().isBackupSession()).isTrue();
             assertThat(variables(c)[1]).as("sql_log_bin during the backup").isEqualTo("0");
