@@ -78,9 +78,17 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
 
     GuardedConnection(Connection delegate, Settings settings, ConnectionSource side, Telemetry telemetry,
                       GlobalReadLockGuard lockGuard, boolean multiStatements, String user) throws SQLException {
+        this(delegate, settings, side, telemetry, lockGuard, multiStatements, user,
+                new SessionProtocol(settings.protocol()));
+    }
+
+    /** With a given protocol: lets the adapter tests make the protocol fail. */
+    GuardedConnection(Connection delegate, Settings settings, ConnectionSource side, Telemetry telemetry,
+                      GlobalReadLockGuard lockGuard, boolean multiStatements, String user, SessionProtocol protocol)
+            throws SQLException {
         this.delegate = delegate;
         this.settings = settings;
-        this.protocol = new SessionProtocol(settings.protocol());
+        this.protocol = protocol;
         this.side = side;
         this.lockGuard = lockGuard;
         this.telemetry = telemetry;
@@ -145,19 +153,31 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
             try {
                 result = action.run(null);
             } catch (SQLException e) {
-                protocol.failed(job, e.getErrorCode());
+                observeOrdinary(() -> protocol.failed(job, e.getErrorCode()));
                 throw e;
             }
-            List<Finding> violations = protocol.sent(job);
-            if (!violations.isEmpty()) {
-                report(violations);
-            }
+            observeOrdinary(() -> protocol.sent(job));
             if (job.kind() == Kind.LOCK_TABLES) {
                 release.watch(this); // table locks on an ordinary connection: released if it is abandoned
             }
             return result;
         }
         return carryOut(job, plan, action);
+    }
+
+    /**
+     * Tells the protocol what an ordinary statement did. The statement already ran: a failure of the guard here must
+     * not reach the job, so the connection degrades to plain delegation (logged once) and the job gets its result.
+     */
+    private void observeOrdinary(java.util.function.Supplier<List<Finding>> observe) {
+        try {
+            List<Finding> violations = observe.get();
+            if (!violations.isEmpty()) {
+                report(violations);
+            }
+        } catch (RuntimeException e) {
+            degrade(e);
+        }
     }
 
     private <T> T carryOut(Statement job, Plan plan, JobAction<T> action) throws SQLException {
@@ -487,14 +507,18 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
     <T> T sendWhole(List<Statement> parts, SqlSupplier<T> send) throws SQLException {
         checkOpen();
         if (!degraded) {
-            for (Statement p : parts) {
-                protocol.plan(p);
+            try {
+                for (Statement p : parts) {
+                    protocol.plan(p);
+                }
+            } catch (RuntimeException e) {
+                degrade(e); // every part passes unchanged: sending them whole is what plain delegation does
             }
         }
         T result = send.get();
         if (!degraded) {
             for (Statement p : parts) {
-                report(protocol.sent(p));
+                observeOrdinary(() -> protocol.sent(p));
             }
         }
         return result;
@@ -567,6 +591,11 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
 
     private static final Statement UNCLASSIFIED = new Statement(Kind.OTHER, "", null, null, null, null,
             Statement.F_MALFORMED);
+
+    /** Whether an internal failure was logged in this JVM (logged once); tests reset it. */
+    static boolean internalFailureLogged(boolean reset) {
+        return reset ? INTERNAL_FAILURE_LOGGED.getAndSet(false) : INTERNAL_FAILURE_LOGGED.get();
+    }
 
     private void degrade(RuntimeException e) {
         degraded = true;
@@ -900,24 +929,63 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
         return delegate.getHoldability();
     }
 
+    // Savepoints of the JDBC API are the statements the drivers send for them (fact 7: SAVEPOINT `sp1`,
+    // ROLLBACK TO SAVEPOINT `sp1`): planned like them, so the protocol knows the job manages savepoints of its own
+    // and never rolls back to its earlier one over them (that destroyed the job's savepoint: error 1305).
+
     @Override
     public Savepoint setSavepoint() throws SQLException {
-        return delegate.setSavepoint();
+        return execute(savepointStatement("SAVEPOINT ", null), new SavepointAction(delegate::setSavepoint));
     }
 
     @Override
     public Savepoint setSavepoint(String name) throws SQLException {
-        return delegate.setSavepoint(name);
+        return execute(savepointStatement("SAVEPOINT ", name), new SavepointAction(() -> delegate.setSavepoint(name)));
     }
 
     @Override
     public void rollback(Savepoint savepoint) throws SQLException {
-        delegate.rollback(savepoint);
+        execute(savepointStatement("ROLLBACK TO SAVEPOINT ", nameOf(savepoint)),
+                new CallAction(() -> delegate.rollback(savepoint)));
     }
 
     @Override
     public void releaseSavepoint(Savepoint savepoint) throws SQLException {
-        delegate.releaseSavepoint(savepoint);
+        execute(savepointStatement("RELEASE SAVEPOINT ", nameOf(savepoint)),
+                new CallAction(() -> delegate.releaseSavepoint(savepoint)));
+    }
+
+    /** The statement a savepoint call stands for; an unnamed savepoint gets a name the guard never uses. */
+    private Statement savepointStatement(String verb, String name) throws SQLException {
+        String n = name == null ? "jdbc_unnamed_savepoint" : name;
+        return classify(verb + "`" + n.replace("`", "``") + "`");
+    }
+
+    private static String nameOf(Savepoint savepoint) {
+        try {
+            return savepoint.getSavepointName();
+        } catch (SQLException | RuntimeException e) {
+            return null; // unnamed (JDBC: getSavepointName throws for those)
+        }
+    }
+
+    /** A savepoint call: never absorbed or rewritten (the protocol passes savepoint statements). */
+    private static final class SavepointAction implements JobAction<Savepoint> {
+        private final SqlSupplier<Savepoint> call;
+
+        SavepointAction(SqlSupplier<Savepoint> call) {
+            this.call = call;
+        }
+
+        @Override
+        public Savepoint run(String rewrite) throws SQLException {
+            return call.get();
+        }
+
+        @Override
+        public Savepoint answer(Result result) throws SQLException {
+            throw new SQLException("backup-guard cannot answer a savepoint call itself", "HY000");
+        }
     }
 
     @Override
@@ -1001,14 +1069,16 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
     }
 
     /**
-     * A pool's request boundary (JDBC 4.3): the pool takes the connection back (HikariCP calls it on return with
-     * {@code -Dcom.zaxxer.hikari.enableRequestBoundaries=true}). Leak safety: what the backup session holds is
-     * released now, as on close, since the next borrower must not inherit a global read lock or a snapshot.
+     * JDBC 4.3 request boundary: a pool hands the connection back (HikariCP with
+     * {@code -Dcom.zaxxer.hikari.enableRequestBoundaries=true}). The backup session ends here as it would at close:
+     * the next borrower must not inherit the snapshot, a lock, sql_log_bin=0 or the snapshot's isolation level.
+     * A pool that wraps this connection never calls {@link #close()} on return, so without this signal the session
+     * would end only when the pool closes the physical connection.
      */
     @Override
     public void endRequest() throws SQLException {
         if (!closed && !degraded && release.abortedBy() == null) {
-            releaseForClose("returned to the pool");
+            releaseForClose("request ended (returned to the pool)");
             lockSession.end();
         }
         delegate.endRequest();

@@ -119,7 +119,8 @@ class GuardedPreparedStatement extends GuardedStatement implements PreparedState
             out[0] = ps.executeLargeBatch();
             return (long) n;
         });
-        return out[0] == null ? new long[0] : out[0];
+        // Absorbed as a whole (never sent): one count per batched execution, as the driver would answer.
+        return out[0] == null ? new long[n] : out[0];
     }
 
     @Override
@@ -135,7 +136,7 @@ class GuardedPreparedStatement extends GuardedStatement implements PreparedState
             out[0] = ps.executeBatch();
             return (long) n;
         });
-        return out[0] == null ? new int[0] : out[0];
+        return out[0] == null ? new int[n] : out[0];
     }
 
     // ---------------------------------------------------------------- plain delegation

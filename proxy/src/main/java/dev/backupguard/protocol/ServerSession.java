@@ -189,6 +189,11 @@ final class ServerSession {
         return globalLock && coordinatesUnderLock && coordinatesMoment == lockMoment;
     }
 
+    /** Data was read under the global read lock that is still held (the --lock-all-tables style). */
+    boolean dataReadUnderHeldLock() {
+        return globalLock && dataMoment != 0 && dataMoment == lockMoment;
+    }
+
     /** The statement that ended the last snapshot, or null. */
     String transactionEndedBy() {
         return transactionEndedBy;

@@ -67,6 +67,8 @@ public final class SessionProtocol {
     private Statement pendingBegin;
     private Statement jobEndedBy;
     private boolean jobManagesSavepoints;
+    /** The session's level when the guard switched it to REPEATABLE READ for the snapshot: given back at the end. */
+    private IsolationLevel isolationBeforeSnapshot;
 
     // What the guard did.
     private boolean guardSnapshot;
@@ -231,6 +233,13 @@ public final class SessionProtocol {
             recognize();
         }
         if (facts == null) {
+            if (openResultSets > 0) {
+                // The probe is statements too: never into an open stream (Connector/J throws, MariaDB Connector/J
+                // buffers the rest). Audit mode passes and learns the facts at the next statement boundary.
+                return settings.mode() == Mode.AUDIT ? Plan.PASS : refusal(Rule.SNAPSHOT_START, st, "backup-guard "
+                        + "must query the server first, but a result set is still open on this connection; read it "
+                        + "to the end or close it before this statement");
+            }
             replanning = true;
             return Plan.LEARN_FACTS;
         }
@@ -678,7 +687,11 @@ public final class SessionProtocol {
             jobHoldsTableLocks = false;
             return absorbed();
         }
-        if (server.globalLock() && !snapshotOpen() && server.coordinatesReadUnderHeldLock()) {
+        if (server.globalLock() && !snapshotOpen() && server.coordinatesReadUnderHeldLock()
+                && !server.dataReadUnderHeldLock()) {
+            // Only while nothing was read under the lock yet: a job that read its tables under the lock (the
+            // --lock-all-tables style) is consistent, and its UNLOCK ends the backup; refusing it would keep the
+            // server read-only.
             return decide(Rule.UNLOCK_BEFORE_SNAPSHOT, st,
                     "UNLOCK TABLES before START TRANSACTION WITH CONSISTENT SNAPSHOT loses the coordinates' moment",
                     () -> startSnapshot(null, Start.JOB_UNLOCK));
@@ -783,7 +796,9 @@ public final class SessionProtocol {
             return decide(Rule.FLUSH_LOGS_IN_SNAPSHOT, st, "moved FLUSH LOGS before the snapshot (no table was read "
                     + "yet)", () -> restartSnapshot(st, Start.JOB_FLUSH_LOGS));
         }
-        return refuse(Rule.FLUSH_LOGS_IN_SNAPSHOT, st, "FLUSH LOGS after tables were read would end the snapshot");
+        return refuse(Rule.FLUSH_LOGS_IN_SNAPSHOT, st, snapshotReads == 0
+                ? "FLUSH LOGS inside the consistent snapshot would end it"
+                : "FLUSH LOGS after tables were read would end the snapshot");
     }
 
     private Plan planLockTables(Statement st) {
@@ -833,14 +848,16 @@ public final class SessionProtocol {
         JOB_ABSORBED
     }
 
-    private SnapshotWay chooseWay(boolean flushLogs) {
+    private SnapshotWay chooseWay() {
         if (!facts.binlogOn()) {
             return SnapshotWay.NO_COORDINATES;
         }
         return switch (settings.way()) {
             case GLOBAL_LOCK -> SnapshotWay.GLOBAL_LOCK;
             case SNAPSHOT_STATUS -> facts.snapshotReportsCoordinates() ? SnapshotWay.SNAPSHOT_STATUS : SnapshotWay.GLOBAL_LOCK;
-            default -> flushLogs || nonTransactionalInScope() || !facts.snapshotReportsCoordinates()
+            // FLUSH LOGS needs no lock where the snapshot reports its own coordinates: Binlog_snapshot_file/_position
+            // are exact wherever the log was rotated (the new file just does not start exactly at the snapshot).
+            default -> nonTransactionalInScope() || !facts.snapshotReportsCoordinates()
                     ? SnapshotWay.GLOBAL_LOCK : SnapshotWay.SNAPSHOT_STATUS;
         };
     }
@@ -864,10 +881,12 @@ public final class SessionProtocol {
      * [UNLOCK TABLES], SAVEPOINT.
      */
     private Plan.Builder addSnapshotStart(Plan.Builder p, Statement trigger, Start how, boolean lockAlreadyHeld) {
-        SnapshotWay way = chooseWay(how == Start.JOB_FLUSH_LOGS);
-        boolean lock = way == SnapshotWay.GLOBAL_LOCK;
-        // The job locked tables itself and some are not transactional: its lock is what makes them consistent.
-        boolean keepLock = lock && how == Start.JOB_GLOBAL_LOCK && nonTransactionalInScope();
+        SnapshotWay way = chooseWay();
+        // The job locked tables itself and some are not transactional: its lock is what makes them consistent (I6),
+        // whatever way the coordinates are read. (Answering its FTWRL without sending it, as the snapshot-status way
+        // does for all-transactional scopes, left MyISAM tables read with no lock at all.)
+        boolean keepLock = how == Start.JOB_GLOBAL_LOCK && nonTransactionalInScope();
+        boolean lock = way == SnapshotWay.GLOBAL_LOCK || keepLock;
         boolean heldByJob = how == Start.JOB_UNLOCK || (lockAlreadyHeld && server.globalLock());
         if (facts.flavor() == ServerFacts.Flavor.MARIADB && facts.binlogOn() && !server.binlogSkipped()
                 && !binlogSkipDenied && !heldByJob) {
@@ -907,6 +926,9 @@ public final class SessionProtocol {
                 p.finding(finding(Rule.DDL_DURING_SNAPSHOT, Finding.Outcome.REPORTED, trigger, "DDL lock not taken: "
                         + "on MariaDB BACKUP STAGE conflicts with the global read lock this backup needs (error 1223)"));
             }
+        }
+        if (isolationBeforeSnapshot == null) {
+            isolationBeforeSnapshot = server.sessionIsolation();
         }
         p.inject(REPEATABLE_READ);
         if (how == Start.JOB_TRANSACTION) {
@@ -985,9 +1007,12 @@ public final class SessionProtocol {
         if (server.binlogSkipped()) {
             p.inject(RESTORE_BINLOG); // outside the transaction: sql_log_bin cannot change inside one (1694)
         }
-        if (guardSnapshot && jobIsolation != null && jobIsolation != IsolationLevel.REPEATABLE_READ) {
-            p.inject(Classifier.classify("SET SESSION TRANSACTION ISOLATION LEVEL " + jobIsolation.sql()));
+        // The job's level, or the one the session had (a pool's): a pooled connection must not keep the snapshot's.
+        IsolationLevel restore = jobIsolation != null ? jobIsolation : isolationBeforeSnapshot;
+        if (guardSnapshot && restore != null && restore != IsolationLevel.REPEATABLE_READ) {
+            p.inject(Classifier.classify("SET SESSION TRANSACTION ISOLATION LEVEL " + restore.sql()));
         }
+        isolationBeforeSnapshot = null;
         if (restoreJobView && !jobAutoCommit && server.autocommit()) {
             p.inject(JdbcCall.AUTOCOMMIT_OFF);
         }

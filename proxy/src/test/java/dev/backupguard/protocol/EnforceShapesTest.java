@@ -283,8 +283,90 @@ class EnforceShapesTest {
     }
 
     @Test
-    void flushLogsAfterStartTransactionIsMovedUnderTheLockBeforeTheSnapshot() {
+    void sessionLevelLearnedFromTheServerIsRestoredWhenTheBackupSessionEnds() {
+        // Found with a pool configured for READ COMMITTED under BackupGuardDataSource: the job never set a level, so
+        // the guard's REPEATABLE READ for the snapshot stayed on the pooled connection.
+        Simulation s = enforce(MARIADB);
+        s.protocol.sessionIsolation(dev.backupguard.classify.IsolationLevel.READ_COMMITTED);
+        s.jobs("SELECT * FROM accounts");
+        s.close();
+
+        assertThat(s.sent).endsWith("SET SESSION sql_log_bin = 1",
+                "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+    }
+
+    @Test
+    void sessionAlreadyAtRepeatableReadIsNotSetAgainAtTheEnd() {
+        Simulation s = enforce(MARIADB);
+        s.protocol.sessionIsolation(dev.backupguard.classify.IsolationLevel.REPEATABLE_READ);
+        s.jobs("SELECT * FROM accounts");
+        s.close();
+
+        assertThat(s.sent).endsWith("SET SESSION sql_log_bin = 1");
+    }
+
+    @Test
+    void jobsGlobalLockOverAMyisamTableIsKeptWhenTheSnapshotStatusWayIsForced() {
+        // Found against the real server: with snapshot.way=snapshot-status the job's FTWRL was answered OK and never
+        // sent, so the MyISAM table was read with no lock at all (I6).
+        ServerFacts facts = MARIADB.withNonTransactional(Set.of(new TableName("shop", "legacy")));
+        Simulation s = new Simulation(ProtocolSettings.defaults().withWay(SnapshotWay.SNAPSHOT_STATUS), facts);
+        s.protocol.currentSchema("shop");
+        s.jobs("FLUSH TABLES WITH READ LOCK", "SHOW MASTER STATUS", "SELECT * FROM accounts", "SELECT * FROM legacy",
+                "UNLOCK TABLES");
+
+        assertThat(s.sent).containsExactly(
+                "SET SESSION sql_log_bin = 0",
+                "FLUSH /*!40101 LOCAL */ TABLES",
+                "FLUSH TABLES WITH READ LOCK",
+                "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
+                "START TRANSACTION /*!40100 WITH CONSISTENT SNAPSHOT */",
+                "SHOW STATUS LIKE 'binlog_snapshot_%'",
+                "SELECT BINLOG_GTID_POS('binlog.000002', 1234)",
+                "SAVEPOINT " + SP,
+                "SELECT * FROM accounts",
+                "ROLLBACK TO SAVEPOINT " + SP,
+                "SELECT * FROM legacy",
+                "UNLOCK TABLES");
+        assertThat(s.consistencyViolations()).isEmpty();
+        assertThat(s.protocol.coordinates().source()).isEqualTo(BinlogCoordinates.Source.SNAPSHOT_STATUS);
+    }
+
+    @Test
+    void blockModeLetsALockWholeDumpJobReleaseItsLockAfterReadingEverythingUnderIt() {
+        // Found against the real server: block mode refused the final UNLOCK TABLES of a --lock-all-tables style job
+        // (every read under the lock, so consistent), leaving the server read-only until the job gave up.
+        Simulation s = Simulation.of(Mode.BLOCK, Role.BACKUP_JOB, MARIADB).jobs("FLUSH TABLES WITH READ LOCK",
+                "SHOW MASTER STATUS", "SELECT * FROM accounts", "SELECT * FROM ledger", "UNLOCK TABLES");
+
+        assertThat(s.refusals).isEmpty();
+        assertThat(s.sent).endsWith("SELECT * FROM accounts", "SELECT * FROM ledger", "UNLOCK TABLES");
+        assertThat(s.protocol.holdsGlobalLock()).isFalse();
+        assertThat(s.consistencyViolations()).isEmpty();
+    }
+
+    @Test
+    void flushLogsAfterStartTransactionIsMovedBeforeTheSnapshotWithNoLockWhereTheSnapshotReportsItsCoordinates() {
+        // Binlog_snapshot_file/_position are exact wherever FLUSH LOGS rotated the log, so MariaDB needs no lock for
+        // it (the issue: with auto, no global lock at all when every table is transactional).
         Simulation s = enforce(MARIADB).jobs("START TRANSACTION", "FLUSH LOGS", "SELECT * FROM accounts");
+
+        assertThat(s.sent).containsExactly(
+                "SET SESSION sql_log_bin = 0",
+                "FLUSH LOGS",
+                "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
+                "START TRANSACTION /*!40100 WITH CONSISTENT SNAPSHOT */",
+                "SHOW STATUS LIKE 'binlog_snapshot_%'",
+                "SELECT BINLOG_GTID_POS('binlog.000002', 1234)",
+                "SAVEPOINT " + SP,
+                "SELECT * FROM accounts");
+        assertConsistent(s);
+    }
+
+    @Test
+    void flushLogsAfterStartTransactionIsMovedUnderTheLockBeforeTheSnapshot() {
+        Simulation s = new Simulation(ProtocolSettings.defaults().withWay(SnapshotWay.GLOBAL_LOCK), MARIADB)
+                .jobs("START TRANSACTION", "FLUSH LOGS", "SELECT * FROM accounts");
 
         assertThat(s.sent).containsExactly(
                 "SET SESSION sql_log_bin = 0",
@@ -308,9 +390,22 @@ class EnforceShapesTest {
 
         assertThat(s.sent).startsWith(MARIADB_START.toArray(String[]::new));
         // sql_log_bin=0 is kept through the restart: it cannot be sent inside the old snapshot anyway.
-        assertThat(s.sent.subList(MARIADB_START.size(), s.sent.size())).startsWith("ROLLBACK",
-                "FLUSH /*!40101 LOCAL */ TABLES", "FLUSH TABLES WITH READ LOCK", "FLUSH LOGS");
+        assertThat(s.sent.subList(MARIADB_START.size(), s.sent.size())).startsWith("ROLLBACK", "FLUSH LOGS",
+                "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+        assertThat(s.sent).doesNotContain("FLUSH TABLES WITH READ LOCK");
         assertConsistent(s);
+    }
+
+    @Test
+    void blockModeSaysFlushLogsWouldEndTheSnapshotWithoutClaimingTablesWereRead() {
+        Simulation s = Simulation.of(Mode.BLOCK, Role.BACKUP_JOB, MARIADB).jobs(
+                "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ", "START TRANSACTION WITH CONSISTENT SNAPSHOT",
+                "FLUSH LOGS");
+
+        assertThat(s.refusals).singleElement().satisfies(f -> {
+            assertThat(f.rule()).isEqualTo(Rule.FLUSH_LOGS_IN_SNAPSHOT);
+            assertThat(f.detail()).doesNotContain("tables were read");
+        });
     }
 
     @Test
@@ -390,6 +485,20 @@ class EnforceShapesTest {
 
         assertThat(s.sent).isEmpty();
         assertThat(s.refusals).singleElement().extracting(Finding::detail).asString().contains("result set");
+        // Found against the real server: the server-facts probe ran into the open stream first (Connector/J threw
+        // its own "Streaming result set ... is still active", MariaDB Connector/J buffered the rest of the stream).
+        assertThat(s.protocol.facts()).as("no probe while a result set is open").isNull();
+    }
+
+    @Test
+    void auditModeDoesNotProbeIntoAnOpenResultSetEither() {
+        Simulation s = Simulation.of(Mode.AUDIT, Role.BACKUP_JOB, MARIADB);
+        s.protocol.resultSetOpened();
+        s.job("SELECT * FROM accounts");
+
+        assertThat(s.sent).containsExactly("SELECT * FROM accounts");
+        assertThat(s.refusals).isEmpty();
+        assertThat(s.protocol.facts()).isNull();
     }
 
     @Test

@@ -81,6 +81,24 @@ public enum LegacyJob {
             return d;
         }
     },
+    /**
+     * {@link #LOCK_WHOLE_DUMP} over a schema that also holds the MyISAM table {@code notes} (see
+     * {@link Bank#create}), which it reads last: here the lock is what makes that table consistent (I6).
+     */
+    LOCK_WHOLE_DUMP_WITH_MYISAM {
+        @Override
+        Dump dump(Connection c, Hooks hooks, int fetchSize) throws SQLException {
+            execute(c, "FLUSH TABLES WITH READ LOCK");
+            String[] coords = masterStatus(c);
+            hooks.afterCoordinates();
+            Dump d = readAll(c, hooks, fetchSize, false, coords[0], Long.parseLong(coords[1]));
+            Map<String, List<List<Object>>> tables = new LinkedHashMap<>(d.tables());
+            hooks.betweenTables();
+            tables.put("notes", select(c, "notes", fetchSize));
+            execute(c, "UNLOCK TABLES");
+            return new Dump(tables, d.binlogFile(), d.binlogPos());
+        }
+    },
     /** A consistent snapshot, then FLUSH LOGS (which commits implicitly) before the reads. */
     FLUSH_LOGS_AFTER_SNAPSHOT {
         @Override
@@ -167,7 +185,9 @@ public enum LegacyJob {
                 while (rs.next()) {
                     List<Object> row = new ArrayList<>(n);
                     for (int i = 1; i <= n; i++) {
-                        row.add(rs.getLong(i));
+                        Object v = rs.getObject(i);
+                        // Numbers as long whatever the driver's class (Integer, Long, BigInteger), text as text.
+                        row.add(v instanceof Number num ? (Object) num.longValue() : v == null ? null : v.toString());
                     }
                     rows.add(row);
                 }

@@ -27,6 +27,7 @@ public final class TransferWriter implements AutoCloseable {
     private final Random random = new Random(42);
     private final Map<Long, String> gtidBySeq = new ConcurrentHashMap<>();
     private final AtomicLong commits = new AtomicLong();
+    private final AtomicLong lastCommitted = new AtomicLong();
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private Thread thread;
@@ -70,6 +71,7 @@ public final class TransferWriter implements AutoCloseable {
                 seq = keys.getLong(1);
             }
             connection.commit();
+            lastCommitted.accumulateAndGet(seq, Math::max);
         } catch (SQLException e) {
             connection.rollback();
             throw e;
@@ -105,6 +107,11 @@ public final class TransferWriter implements AutoCloseable {
 
     public long commits() {
         return commits.get();
+    }
+
+    /** The sequence number of the last transfer known to be committed (set right after its COMMIT returned). */
+    public long lastCommitted() {
+        return lastCommitted.get();
     }
 
     /**
