@@ -27,6 +27,15 @@ import java.util.Properties;
  */
 public final class BackupGuard {
 
+    /**
+     * The comment that starts every query of backup-guard's server-facts probe, so a DBA reading the general log (and
+     * the harness auditing it) knows them: they read system variables and information_schema and change nothing.
+     */
+    public static final String PROBE_MARK = "/* backup-guard probe */";
+
+    /** The comment that starts the lock guard's own statements on the backup connection (its lock_wait_timeout). */
+    public static final String LOCK_GUARD_MARK = "/* backup-guard lock guard */";
+
     private static final Logger LOG = LoggerFactory.getLogger(BackupGuard.class);
     private static final Telemetry TELEMETRY = new Telemetry();
     private static volatile GlobalReadLockGuard lockGuard = new GlobalReadLock();

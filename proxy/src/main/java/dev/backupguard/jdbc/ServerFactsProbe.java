@@ -22,7 +22,7 @@ import java.util.Set;
  */
 final class ServerFactsProbe {
 
-    static final String MARK = "/* backup-guard probe */ ";
+    static final String MARK = BackupGuard.PROBE_MARK + " ";
 
     /** Engines with MVCC reads that a consistent snapshot covers; every other engine is read as of its SELECT. */
     private static final String TRANSACTIONAL_ENGINES = "'INNODB', 'XTRADB', 'ROCKSDB', 'TOKUDB', 'NDBCLUSTER', 'NDB'";

@@ -40,7 +40,11 @@ final class BoundedWait {
     private BoundedWait() {
     }
 
-    static <T> T acquire(LockRequest r, SideConnection side, GlobalReadLockGuard.Attempt<T> ftwrl)
+    /**
+     * @param keepLowered after success, leave lock_wait_timeout lowered until the lock is released
+     *                    ({@link #restoreLockWaitTimeout}), so nothing of the guard's runs inside the lock window
+     */
+    static <T> T acquire(LockRequest r, SideConnection side, GlobalReadLockGuard.Attempt<T> ftwrl, boolean keepLowered)
             throws SQLException {
         Mode mode = r.modeOf(Rule.LOCK_WAIT);
         if (mode == Mode.OFF || mode == Mode.AUDIT) {
@@ -56,7 +60,8 @@ final class BoundedWait {
             return value;
         }
         int attempts = mode == Mode.ENFORCE ? 1 + r.lock().retries() : 1;
-        String previousTimeout = setLockWaitTimeout(r, side == null);
+        lowerLockWaitTimeout(r, side == null);
+        boolean acquired = false;
         try {
             long firstCancel = 0;
             List<ProcessRow> heldUpBy = List.of();
@@ -67,6 +72,7 @@ final class BoundedWait {
                 try {
                     T value = ftwrl.send();
                     cancel.finish();
+                    acquired = true;
                     return value;
                 } catch (SQLException e) {
                     cancel.finish();
@@ -109,7 +115,9 @@ final class BoundedWait {
                 }
             }
         } finally {
-            restoreLockWaitTimeout(r, previousTimeout);
+            if (!acquired || !keepLowered) {
+                restoreLockWaitTimeout(r);
+            }
         }
     }
 
@@ -216,35 +224,42 @@ final class BoundedWait {
     }
 
     /**
-     * Lowers the session's lock_wait_timeout for the FTWRL (the server's default is 86400 s, one day) and returns the
-     * value to restore, or null when it was not changed. When there is no watchdog it is the only bound, so it is the
-     * lock wait rounded up to whole seconds.
+     * Lowers the session's lock_wait_timeout for the FTWRL (the server's default is 86400 s, one day). When there is
+     * no watchdog it is the only bound, so it is the lock wait rounded up to whole seconds. The original value is read
+     * once per connection; a value already lowered (FLUSH TABLES just before) is left as it is.
      */
-    private static String setLockWaitTimeout(LockRequest r, boolean onlyBound) {
+    private static void lowerLockWaitTimeout(LockRequest r, boolean onlyBound) {
+        if (r.session().timeoutLowered()) {
+            return;
+        }
         long seconds = onlyBound ? Math.max(1, (r.lock().lockWait().toMillis() + 999) / 1000)
                 : r.lock().lockWaitTimeout().toSeconds();
         try (Statement s = r.backup().createStatement()) {
-            String previous;
-            try (var rs = s.executeQuery(SideConnection.MARK + "SELECT @@SESSION.lock_wait_timeout")) {
-                rs.next();
-                previous = rs.getString(1);
+            String previous = r.session().originalTimeout();
+            if (previous == null) {
+                try (var rs = s.executeQuery(SideConnection.MARK + "SELECT @@SESSION.lock_wait_timeout")) {
+                    rs.next();
+                    previous = rs.getString(1);
+                }
             }
             if (Double.parseDouble(previous) <= seconds) {
-                return null;
+                return;
             }
             s.execute(SideConnection.MARK + "SET SESSION lock_wait_timeout = " + seconds);
-            return previous;
+            r.session().timeoutLowered(previous);
         } catch (SQLException | RuntimeException e) {
             LockFindings.LOG.info("backup-guard could not set lock_wait_timeout around {}: {}",
                     r.what(), e.toString());
-            return null;
         }
     }
 
-    private static void restoreLockWaitTimeout(LockRequest r, String previous) {
-        if (previous == null) {
+    /** Gives the session its lock_wait_timeout back, if the guard lowered it (on the backup thread, never in a lock). */
+    static void restoreLockWaitTimeout(LockRequest r) {
+        if (!r.session().timeoutLowered()) {
             return;
         }
+        String previous = r.session().originalTimeout();
+        r.session().timeoutRestored();
         try (Statement s = r.backup().createStatement()) {
             // The server's own text of the value, checked to be a number: lock_wait_timeout is an integer on MySQL
             // and older MariaDB, where "30.0" is refused (error 1232).

@@ -43,7 +43,7 @@ public final class GlobalReadLock implements GlobalReadLockGuard {
         boolean held = false;
         try {
             Preflight.check(r, side);
-            T value = BoundedWait.acquire(r, side, ftwrl);
+            T value = BoundedWait.acquire(r, side, ftwrl, true);
             held = true;
             long token = session.held(side, System.nanoTime());
             startHoldTimer(r, session, token);
@@ -63,7 +63,7 @@ public final class GlobalReadLock implements GlobalReadLockGuard {
         SideConnection side = openSide(r);
         try {
             Preflight.check(r, side);
-            return BoundedWait.acquire(r, side, flush);
+            return BoundedWait.acquire(r, side, flush, false);
         } finally {
             if (side != null) {
                 side.close();
@@ -101,6 +101,7 @@ public final class GlobalReadLock implements GlobalReadLockGuard {
     @Override
     public void released(LockRequest r) {
         r.session().end();
+        BoundedWait.restoreLockWaitTimeout(r);
     }
 
     private static SideConnection openSide(LockRequest r) {

@@ -11,6 +11,8 @@ import java.util.concurrent.Future;
 public final class LockSession {
 
     private SideConnection side;
+    private String originalTimeout;
+    private boolean timeoutLowered;
     private long acquiredAt;
     private Future<?> holdTimer;
     private long hold;
@@ -46,6 +48,24 @@ public final class LockSession {
 
     synchronized SideConnection side() {
         return side;
+    }
+
+    /** The session's lock_wait_timeout before the guard lowered it (read once per connection), or null. */
+    synchronized String originalTimeout() {
+        return originalTimeout;
+    }
+
+    synchronized void timeoutLowered(String original) {
+        originalTimeout = original;
+        timeoutLowered = true;
+    }
+
+    synchronized boolean timeoutLowered() {
+        return timeoutLowered;
+    }
+
+    synchronized void timeoutRestored() {
+        timeoutLowered = false;
     }
 
     /** Ends the hold, if any: cancels the timer and closes the side connection (also when the connection goes away). */

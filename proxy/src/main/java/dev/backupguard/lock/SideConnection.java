@@ -22,7 +22,7 @@ import java.util.List;
 final class SideConnection implements AutoCloseable {
 
     /** Marks the guard's statements in the general log and the processlist. */
-    static final String MARK = "/* backup-guard lock guard */ ";
+    static final String MARK = dev.backupguard.jdbc.BackupGuard.LOCK_GUARD_MARK + " ";
     /** A side query that takes longer than this means the server is in trouble: give up rather than hang. */
     private static final int NETWORK_TIMEOUT_MS = 15_000;
 

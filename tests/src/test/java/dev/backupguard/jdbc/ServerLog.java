@@ -16,8 +16,8 @@ import java.util.List;
  *       is cut off by position: {@link #mark} counts the thread's rows right after the connection opened, and only
  *       later rows are read;</li>
  *   <li>only {@code Query} rows are kept ({@code Connect}, {@code Quit} are not statements);</li>
- *   <li>backup-guard's own server-facts probe queries start with {@code /* backup-guard probe *}{@code /} and are
- *       dropped, as is Connector/J's {@code SELECT @@session.transaction_read_only} before a non-SELECT
+ *   <li>backup-guard's own server-facts probe queries start with {@code /* backup-guard probe *}{@code /} and the lock
+ *       guard's lock_wait_timeout statements with {@code /* backup-guard lock guard *}{@code /}: both are dropped, as is Connector/J's {@code SELECT @@session.transaction_read_only} before a non-SELECT
  *       {@code execute()} and the {@code SET net_write_timeout=600} / {@code =60} it sends around every streaming
  *       query (its {@code netTimeoutForStreamingResults}, found by these tests);</li>
  *   <li>the GTID translation {@code SELECT BINLOG_GTID_POS('binlog.000001', 123)} carries the values of the moment;
@@ -67,7 +67,8 @@ final class ServerLog {
     }
 
     static boolean isProtocolStatement(String sql) {
-        return !sql.startsWith(PROBE_MARK) && !sql.equalsIgnoreCase("SELECT @@session.transaction_read_only")
+        return !sql.startsWith(PROBE_MARK) && !sql.startsWith(BackupGuard.LOCK_GUARD_MARK)
+                && !sql.equalsIgnoreCase("SELECT @@session.transaction_read_only")
                 && !sql.startsWith("SET net_write_timeout=");
     }
 

@@ -39,7 +39,7 @@ public final class SessionAudit {
      * variables and information_schema that change nothing in the session. They are shown, not judged: fed to the
      * protocol, its GTID variable read would count as the backup's first statement.
      */
-    static final String PROBE_MARK = "/* backup-guard probe */";
+    static final String PROBE_MARK = dev.backupguard.jdbc.BackupGuard.PROBE_MARK;
 
     private static final Set<String> SYSTEM_SCHEMAS = Set.of("information_schema", "performance_schema", "mysql", "sys");
 
