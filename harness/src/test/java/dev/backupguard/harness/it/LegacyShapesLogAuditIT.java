@@ -130,7 +130,10 @@ class LegacyShapesLogAuditIT {
             assertThat(byJob.get(unsafe).isConsistent()).as(unsafe).isFalse();
         }
         assertThat(byJob.get("mysqldump style").isConsistent()).isTrue();
-        assertThat(byJob.get("mysqldump style").violations()).isEmpty();
+        // With the binary log on, MariaDB keeps metadata locks across ROLLBACK TO SAVEPOINT (server facts 3d): the
+        // mysqldump order still holds every dumped table's lock to the end. A warning, not an inconsistency.
+        assertThat(byJob.get("mysqldump style").violations()).extracting(v -> v.finding().rule())
+                .containsOnly(dev.backupguard.protocol.Rule.MDL_PER_TABLE);
         AuditedSession report = byJob.get("report style");
         assertThat(report.isConsistent()).isTrue();
         assertThat(rules(report)).containsExactly(Rule.FLUSH_BEFORE_LOCK);
