@@ -1,0 +1,139 @@
+package dev.backupguard.bench;
+
+import dev.backupguard.testserver.JdbcDriver;
+import dev.backupguard.testserver.MariaDbServer;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Item 3: a table read whole through a streaming result set, raw and through backup-guard (enforce mode, a backup
+ * session: the guard starts the snapshot, reads its coordinates, watches every row), with both drivers. Raw and
+ * guarded runs alternate (the order flips every repetition) so drift in the machine's load hits both; every run opens
+ * a new connection, outside the timing. The timing covers what a dump job does: from {@code createStatement} to the
+ * last row read and the result set closed, so it includes the guard's session start (facts probe, snapshot,
+ * coordinates).
+ *
+ * <p>Streaming: MySQL Connector/J with {@code setFetchSize(Integer.MIN_VALUE)} (row by row); MariaDB Connector/J with
+ * a positive fetch size (it rejects MIN_VALUE, server fact 5).
+ */
+public final class DumpThroughput {
+
+    static final String DATABASE = "bench_dump";
+    static final int MARIADB_FETCH_SIZE = 1000;
+
+    private DumpThroughput() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Sizes sizes = BenchSuite.sizes(args);
+        try (MariaDbServer server = MariaDbServer.start()) {
+            System.out.println(run(server, sizes).render());
+        }
+    }
+
+    public static Section run(MariaDbServer server, Sizes sizes) throws SQLException {
+        int rows = sizes.dumpRows();
+        long created = System.nanoTime();
+        createTable(server, rows);
+        double createSeconds = (System.nanoTime() - created) / 1e9;
+        server.execute("SET GLOBAL general_log = 0");
+        JobConnections connections = new JobConnections(server, DATABASE);
+        Map<JdbcDriver, List<Double>> raw = new EnumMap<>(JdbcDriver.class);
+        Map<JdbcDriver, List<Double>> guarded = new EnumMap<>(JdbcDriver.class);
+        Map<JdbcDriver, List<Double>> pairRatios = new EnumMap<>(JdbcDriver.class);
+        try {
+            for (JdbcDriver driver : JdbcDriver.values()) {
+                // One untimed run of each arm first: class loading and JIT of both paths.
+                read(connections, driver, false, rows);
+                read(connections, driver, true, rows);
+                raw.put(driver, new ArrayList<>());
+                guarded.put(driver, new ArrayList<>());
+                pairRatios.put(driver, new ArrayList<>());
+            }
+            for (int rep = 0; rep < sizes.dumpRepetitions(); rep++) {
+                for (JdbcDriver driver : JdbcDriver.values()) {
+                    boolean guardFirst = rep % 2 == 1;
+                    double first = read(connections, driver, guardFirst, rows);
+                    double second = read(connections, driver, !guardFirst, rows);
+                    double r = guardFirst ? second : first;
+                    double g = guardFirst ? first : second;
+                    raw.get(driver).add(rows / r);
+                    guarded.get(driver).add(rows / g);
+                    pairRatios.get(driver).add(r / g);
+                }
+            }
+        } finally {
+            server.execute("SET GLOBAL general_log = 1");
+        }
+        MarkdownTable table = new MarkdownTable("driver (streaming)", "raw rows/s", "backup-guard rows/s",
+                "ratio of medians (goal ≥ 0.98)", "paired ratios");
+        for (JdbcDriver driver : JdbcDriver.values()) {
+            Stats r = Stats.of(raw.get(driver));
+            Stats g = Stats.of(guarded.get(driver));
+            table.row(driverLabel(driver), r.format(0), g.format(0), Stats.fmt(g.median() / r.median(), 3),
+                    Stats.of(pairRatios.get(driver)).format(3));
+        }
+        String md = table + "\n"
+                + rows + " rows (`id BIGINT` key, `INT`, `DECIMAL(12,2)`, `VARCHAR`, `DATETIME`: about 60 bytes a row),"
+                + " every column read with `getString` as a dump writes text. Medians over " + sizes.dumpRepetitions()
+                + " runs per arm and driver (min–max in brackets), raw and guarded alternating, a new connection per"
+                + " run; \"paired ratios\" divides each run by its neighbour of the other arm. The guarded runs are"
+                + " backup sessions in enforce mode (`backupguard.session=backup`, snapshot way auto: on MariaDB the"
+                + " lock-free snapshot-status way); the time includes the guard's session start. General log off during"
+                + " the runs (production servers run without it). Table filled in " + Stats.fmt(createSeconds, 1)
+                + " s with `INSERT ... SELECT` from `seq_1_to_" + rows + "`.\n";
+        return new Section(3, "Dump throughput against the real server", md);
+    }
+
+    static String driverLabel(JdbcDriver driver) {
+        return driver == JdbcDriver.MYSQL ? "MySQL Connector/J 9.7.0 (fetch size MIN_VALUE)"
+                : "MariaDB Connector/J 3.5.11 (fetch size " + MARIADB_FETCH_SIZE + ")";
+    }
+
+    static void createTable(MariaDbServer server, int rows) {
+        server.createDatabase(DATABASE);
+        server.execute("CREATE TABLE " + DATABASE + ".transfers (id BIGINT PRIMARY KEY, account INT NOT NULL,"
+                        + " amount DECIMAL(12,2) NOT NULL, note VARCHAR(40) NOT NULL, created DATETIME NOT NULL)"
+                        + " ENGINE=InnoDB",
+                // The SEQUENCE engine makes the rows server-side in one statement.
+                "INSERT INTO " + DATABASE + ".transfers SELECT seq, seq % 10007, (seq % 100000) / 100,"
+                        + " CONCAT('transfer number ', seq), TIMESTAMP'2024-01-01 00:00:00' + INTERVAL seq SECOND"
+                        + " FROM " + DATABASE + ".seq_1_to_" + rows);
+    }
+
+    /** Reads the table whole; returns the seconds it took. */
+    static double read(JobConnections connections, JdbcDriver driver, boolean guard, int expectedRows)
+            throws SQLException {
+        try (Connection c = guard ? connections.guarded(driver, Map.of("backupguard.session", "backup"))
+                : connections.raw(driver)) {
+            long t0 = System.nanoTime();
+            long rows = 0;
+            long chars = 0;
+            try (Statement s = c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+                s.setFetchSize(driver == JdbcDriver.MYSQL ? Integer.MIN_VALUE : MARIADB_FETCH_SIZE);
+                try (ResultSet rs = s.executeQuery("SELECT * FROM transfers")) {
+                    while (rs.next()) {
+                        for (int i = 1; i <= 5; i++) {
+                            chars += rs.getString(i).length();
+                        }
+                        rows++;
+                    }
+                }
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            if (rows != expectedRows || chars == 0) {
+                throw new IllegalStateException("read " + rows + " rows, expected " + expectedRows);
+            }
+            if (guard && JobConnections.guardOf(c).protocol().coordinates() == null) {
+                throw new IllegalStateException("the guarded read was not a backup session with a snapshot");
+            }
+            return seconds;
+        }
+    }
+}

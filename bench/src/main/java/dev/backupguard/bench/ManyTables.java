@@ -1,0 +1,143 @@
+package dev.backupguard.bench;
+
+import dev.backupguard.testserver.JdbcDriver;
+import dev.backupguard.testserver.MariaDbServer;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Item 7: a schema of many small tables dumped table by table ({@code SHOW CREATE TABLE}, then
+ * {@code SELECT * FROM t}), raw and under backup-guard (default settings: the backup-job role, enforce mode). The
+ * guarded job gets what the guard adds per table: a {@code ROLLBACK TO SAVEPOINT} before each new table (releases the
+ * metadata locks of the tables already dumped), the table-read bookkeeping and telemetry, and once per session the
+ * facts probe with the engine check over the schema. Runs alternate (the order flips every repetition).
+ */
+public final class ManyTables {
+
+    static final String DATABASE = "bench_many";
+
+    private ManyTables() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Sizes sizes = BenchSuite.sizes(args);
+        try (MariaDbServer server = MariaDbServer.start()) {
+            System.out.println(run(server, sizes).render());
+        }
+    }
+
+    public static Section run(MariaDbServer server, Sizes sizes) throws Exception {
+        long t0 = System.nanoTime();
+        createTables(server, sizes.tables());
+        double createSeconds = (System.nanoTime() - t0) / 1e9;
+        JobConnections connections = new JobConnections(server, DATABASE);
+        List<Double> raw = new ArrayList<>();
+        List<Double> guarded = new ArrayList<>();
+        List<Double> pairRatios = new ArrayList<>();
+        server.execute("SET GLOBAL general_log = 0");
+        try {
+            dump(connections, false, sizes.tables()); // warm-up of both paths, untimed
+            dump(connections, true, sizes.tables());
+            for (int rep = 0; rep < sizes.tableRepetitions(); rep++) {
+                boolean guardFirst = rep % 2 == 1;
+                double first = dump(connections, guardFirst, sizes.tables());
+                double second = dump(connections, !guardFirst, sizes.tables());
+                double r = guardFirst ? second : first;
+                double g = guardFirst ? first : second;
+                raw.add(r);
+                guarded.add(g);
+                pairRatios.add(g / r);
+            }
+        } finally {
+            server.execute("SET GLOBAL general_log = 1");
+        }
+        Stats r = Stats.of(raw);
+        Stats g = Stats.of(guarded);
+        MarkdownTable table = new MarkdownTable("tables", "unguarded s", "guarded s",
+                "time ratio guarded/unguarded (goal ≤ 1.05)", "paired ratios");
+        table.row(sizes.tables(), r.format(2), g.format(2), Stats.fmt(g.median() / r.median(), 3),
+                Stats.of(pairRatios).format(3));
+        String md = table + "\n"
+                + sizes.tables() + " InnoDB tables of 3 rows (`id INT` key, `VARCHAR(20)`), created in "
+                + Stats.fmt(createSeconds, 0) + " s. The job: `SHOW TABLES`, then per table `SHOW CREATE TABLE` and"
+                + " `SELECT *`, every row read, on one MariaDB C/J connection. Medians over " + sizes.tableRepetitions()
+                + " runs per arm (min–max), alternating; general log off. Guarded: default settings (enforce,"
+                + " backup-job role, way auto), root (so `sql_log_bin=0` is allowed and ROLLBACK TO SAVEPOINT does"
+                + " release metadata locks: one more round trip per table).\n";
+        return new Section(7, "Many tables", md);
+    }
+
+    static void createTables(MariaDbServer server, int tables) throws SQLException {
+        server.createDatabase(DATABASE);
+        // allowMultiQueries: a hundred tables per round trip; sql_log_bin=0 and sql_log_off=1 keep the set-up out of
+        // the binary and general logs.
+        String url = server.url(JdbcDriver.MARIADB, DATABASE) + "?allowMultiQueries=true";
+        try (Connection c = DriverManager.getConnection(url, MariaDbServer.ROOT_USER, server.rootPassword());
+             Statement s = c.createStatement()) {
+            s.execute("SET SESSION sql_log_bin = 0");
+            s.execute("SET SESSION sql_log_off = 1");
+            StringBuilder batch = new StringBuilder();
+            for (int i = 1; i <= tables; i++) {
+                String t = tableName(i);
+                batch.append("CREATE TABLE ").append(t).append(" (id INT PRIMARY KEY, v VARCHAR(20) NOT NULL)")
+                        .append(" ENGINE=InnoDB;INSERT INTO ").append(t).append(" VALUES (1,'one'),(2,'two'),(3,'three');");
+                if (i % 100 == 0 || i == tables) {
+                    s.execute(batch.toString());
+                    while (s.getMoreResults() || s.getUpdateCount() != -1) {
+                        // drain the multi-statement results
+                    }
+                    batch.setLength(0);
+                }
+            }
+        }
+    }
+
+    static String tableName(int i) {
+        return String.format("t%05d", i);
+    }
+
+    /** Dumps every table; returns the seconds it took. */
+    static double dump(JobConnections connections, boolean guard, int expectedTables) throws SQLException {
+        try (Connection c = guard ? connections.guarded(JdbcDriver.MARIADB, Map.of())
+                : connections.raw(JdbcDriver.MARIADB)) {
+            long t0 = System.nanoTime();
+            List<String> tables = new ArrayList<>();
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW TABLES")) {
+                while (rs.next()) {
+                    tables.add(rs.getString(1));
+                }
+            }
+            long rows = 0;
+            for (String t : tables) {
+                try (Statement s = c.createStatement()) {
+                    try (ResultSet rs = s.executeQuery("SHOW CREATE TABLE `" + t + "`")) {
+                        rs.next();
+                        rs.getString(2);
+                    }
+                    try (ResultSet rs = s.executeQuery("SELECT * FROM `" + t + "`")) {
+                        while (rs.next()) {
+                            rs.getInt(1);
+                            rs.getString(2);
+                            rows++;
+                        }
+                    }
+                }
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            if (tables.size() != expectedTables || rows != 3L * expectedTables) {
+                throw new IllegalStateException("dumped " + tables.size() + " tables, " + rows + " rows");
+            }
+            if (guard && JobConnections.guardOf(c).protocol().verdict().tablesRead().size() != expectedTables) {
+                throw new IllegalStateException("the guard saw " + JobConnections.guardOf(c).protocol().verdict()
+                        .tablesRead().size() + " table reads, expected " + expectedTables);
+            }
+            return seconds;
+        }
+    }
+}
