@@ -88,15 +88,12 @@ public final class AgentStartup {
         return ms;
     }
 
-    /** The probe's own class path: its classes and the two drivers, nothing else to scan. */
+    /** The probe's own class path: its classes and the two driver jars, nothing else to scan. */
     static String probeClasspath() throws Exception {
         List<String> entries = new ArrayList<>();
-        entries.add(Path.of(StartupProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
-        for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            String name = Path.of(e).getFileName().toString();
-            if (name.startsWith("mariadb-java-client") || name.startsWith("mysql-connector-j")) {
-                entries.add(e);
-            }
+        for (String name : List.of(StartupProbe.class.getName(), "org.mariadb.jdbc.Driver", "com.mysql.cj.jdbc.Driver")) {
+            Class<?> c = Class.forName(name, false, AgentStartup.class.getClassLoader());
+            entries.add(Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
         }
         return String.join(File.pathSeparator, entries);
     }
