@@ -24,7 +24,7 @@ public record Sizes(int dumpRows, int dumpRepetitions, int bankAccounts, int loc
                     Duration longQuery, int tables, int tableRepetitions, int startupRuns, int jmhForks,
                     int jmhWarmups, int jmhIterations, Duration jmhIteration) {
 
-    public static final Sizes FULL = new Sizes(1_000_000, 5, 100_000, 5, 3, Duration.ofSeconds(20), 10_000, 5, 10,
+    public static final Sizes FULL = new Sizes(1_000_000, 7, 100_000, 5, 3, Duration.ofSeconds(20), 10_000, 7, 10,
             2, 3, 5, Duration.ofSeconds(1));
 
     public static final Sizes QUICK = new Sizes(2_000, 1, 200, 1, 1, Duration.ofSeconds(2), 40, 1, 1,
