@@ -51,7 +51,7 @@ public final class BenchSuite {
     }
 
     static Sizes sizes(String[] args) {
-        return Arrays.asList(args).contains("--quick") ? Sizes.QUICK : Sizes.FULL;
+        return (Arrays.asList(args).contains("--quick") ? Sizes.QUICK : Sizes.FULL).withOverrides();
     }
 
     static Set<Integer> items(String[] args) {
@@ -115,7 +115,8 @@ public final class BenchSuite {
         double minutes = (System.nanoTime() - t0) / 60e9;
         StringBuilder md = new StringBuilder();
         md.append("# backup-guard benchmark results, ").append(started.toLocalDate())
-                .append(sizes.quick() ? " (quick smoke run: sizes too small to mean anything)" : "").append("\n\n");
+                .append(sizes.quick() ? " (quick smoke run: sizes too small to mean anything)"
+                        : sizes.equals(Sizes.FULL) ? "" : " (sizes overridden: " + sizes + ")").append("\n\n");
         md.append(new MarkdownTable("", "")
                 .row("date", started.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")))
                 .row("command", "`bench/run.sh" + (arguments.isBlank() ? "" : " " + arguments) + "`")

@@ -40,19 +40,24 @@ public final class ManyTables {
         List<Double> raw = new ArrayList<>();
         List<Double> guarded = new ArrayList<>();
         List<Double> pairRatios = new ArrayList<>();
+        List<Double> cpuRatios = new ArrayList<>();
+        List<Double> clientCpuRatios = new ArrayList<>();
+        CpuClock clock = CpuClock.of(server);
         server.execute("SET GLOBAL general_log = 0");
         try {
-            dump(connections, false, sizes.tables()); // warm-up of both paths, untimed
-            dump(connections, true, sizes.tables());
+            dump(connections, clock, false, sizes.tables()); // warm-up of both paths, untimed
+            dump(connections, clock, true, sizes.tables());
             for (int rep = 0; rep < sizes.tableRepetitions(); rep++) {
                 boolean guardFirst = rep % 2 == 1;
-                double first = dump(connections, guardFirst, sizes.tables());
-                double second = dump(connections, !guardFirst, sizes.tables());
-                double r = guardFirst ? second : first;
-                double g = guardFirst ? first : second;
-                raw.add(r);
-                guarded.add(g);
-                pairRatios.add(g / r);
+                DumpThroughput.Run first = dump(connections, clock, guardFirst, sizes.tables());
+                DumpThroughput.Run second = dump(connections, clock, !guardFirst, sizes.tables());
+                DumpThroughput.Run r = guardFirst ? second : first;
+                DumpThroughput.Run g = guardFirst ? first : second;
+                raw.add(r.seconds());
+                guarded.add(g.seconds());
+                pairRatios.add(g.seconds() / r.seconds());
+                cpuRatios.add((double) g.cpu().total() / r.cpu().total());
+                clientCpuRatios.add((double) g.cpu().thread() / r.cpu().thread());
             }
         } finally {
             server.execute("SET GLOBAL general_log = 1");
@@ -60,15 +65,19 @@ public final class ManyTables {
         Stats r = Stats.of(raw);
         Stats g = Stats.of(guarded);
         MarkdownTable table = new MarkdownTable("tables", "unguarded s", "guarded s",
-                "guarded ÷ unguarded, paired runs (goal ≤ 1.05)", "ratio of the medians");
+                "time guarded ÷ unguarded, paired runs (goal ≤ 1.05)", "ratio of the medians",
+                "CPU guarded ÷ unguarded (client thread + server)", "client thread CPU guarded ÷ unguarded");
         table.row(sizes.tables(), r.format(2), g.format(2), Stats.of(pairRatios).format(3),
-                Stats.fmt(g.median() / r.median(), 3));
+                Stats.fmt(g.median() / r.median(), 3), Stats.of(cpuRatios).format(3),
+                Stats.of(clientCpuRatios).format(3));
         String md = table + "\n"
                 + sizes.tables() + " InnoDB tables of 3 rows (`id INT` key, `VARCHAR(20)`), created in "
                 + Stats.fmt(createSeconds, 0) + " s. The job: `SHOW TABLES`, then per table `SHOW CREATE TABLE` and"
                 + " `SELECT *`, every row read, on one MariaDB C/J connection. Medians over " + sizes.tableRepetitions()
                 + " runs per arm (min–max), alternating; the headline ratio is the median of guarded ÷ unguarded over runs made"
-                + " back to back; general log off. Guarded: default settings (enforce,"
+                + " back to back; general log off. CPU columns: the job thread's CPU time plus the server process's"
+                + " (`/proc`, 10 ms ticks) per run, guarded ÷ unguarded of the back-to-back pair (CPU time does not grow"
+                + " when the machine is busy, wall time does). Guarded: default settings (enforce,"
                 + " backup-job role, way auto), root (so `sql_log_bin=0` is allowed and ROLLBACK TO SAVEPOINT does"
                 + " release metadata locks: one more round trip per table).\n";
         return new Section(7, "Many tables", md);
@@ -103,10 +112,12 @@ public final class ManyTables {
         return String.format("t%05d", i);
     }
 
-    /** Dumps every table; returns the seconds it took. */
-    static double dump(JobConnections connections, boolean guard, int expectedTables) throws SQLException {
+    /** Dumps every table; returns the time and CPU it took. */
+    static DumpThroughput.Run dump(JobConnections connections, CpuClock clock, boolean guard, int expectedTables)
+            throws SQLException {
         try (Connection c = guard ? connections.guarded(JdbcDriver.MARIADB, Map.of())
                 : connections.raw(JdbcDriver.MARIADB)) {
+            CpuClock.Reading cpu0 = clock.now();
             long t0 = System.nanoTime();
             List<String> tables = new ArrayList<>();
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW TABLES")) {
@@ -131,6 +142,7 @@ public final class ManyTables {
                 }
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
+            CpuClock.Reading cpu = clock.now().minus(cpu0);
             if (tables.size() != expectedTables || rows != 3L * expectedTables) {
                 throw new IllegalStateException("dumped " + tables.size() + " tables, " + rows + " rows");
             }
@@ -138,7 +150,7 @@ public final class ManyTables {
                 throw new IllegalStateException("the guard saw " + JobConnections.guardOf(c).protocol().verdict()
                         .tablesRead().size() + " table reads, expected " + expectedTables);
             }
-            return seconds;
+            return new DumpThroughput.Run(seconds, cpu);
         }
     }
 }

@@ -33,4 +33,29 @@ public record Sizes(int dumpRows, int dumpRepetitions, int bankAccounts, int loc
     public boolean quick() {
         return this.equals(QUICK);
     }
+
+    /**
+     * These sizes with {@code -Dbench.size.<component>=value} overrides (e.g. {@code -Dbench.size.tables=2000}):
+     * for experiments; the published figures use {@link #FULL} as it is.
+     */
+    public Sizes withOverrides() {
+        java.lang.reflect.RecordComponent[] components = Sizes.class.getRecordComponents();
+        Object[] values = new Object[components.length];
+        Class<?>[] types = new Class<?>[components.length];
+        boolean changed = false;
+        try {
+            for (int i = 0; i < components.length; i++) {
+                types[i] = components[i].getType();
+                values[i] = components[i].getAccessor().invoke(this);
+                String v = System.getProperty("bench.size." + components[i].getName());
+                if (v != null) {
+                    changed = true;
+                    values[i] = types[i] == Duration.class ? Duration.parse(v) : Integer.valueOf(v);
+                }
+            }
+            return changed ? Sizes.class.getDeclaredConstructor(types).newInstance(values) : this;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

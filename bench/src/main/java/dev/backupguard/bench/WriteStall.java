@@ -3,8 +3,13 @@ package dev.backupguard.bench;
 import dev.backupguard.legacy.LegacyJob;
 import dev.backupguard.testserver.JdbcDriver;
 import dev.backupguard.testserver.MariaDbServer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -13,8 +18,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -90,8 +94,9 @@ public final class WriteStall {
             }
         }
         String md = table + "\n"
-                + "The writer: one MariaDB C/J connection, autocommit `UPDATE ticks SET n = n + 1 WHERE id = ?` in a"
-                + " loop from just before the backup starts until it ends; latencies of every write in that time."
+                + "The writer: one MariaDB C/J connection in a JVM of its own (so the benchmark JVM's garbage"
+                + " collections are not counted as write latency), autocommit `UPDATE ticks SET n = n + 1 WHERE id = ?`"
+                + " in a loop from just before the backup starts until it ends; latencies of every write in that time."
                 + " The long write: `UPDATE slow SET c = c + SLEEP(" + sizes.longQuery().toSeconds() + ") WHERE id = 1`"
                 + " on another connection, started first and seen running in the processlist before the backup"
                 + " starts, killed (KILL QUERY) after the backup if still running. Medians over "
@@ -130,69 +135,58 @@ public final class WriteStall {
         }
     }
 
-    /** Short UPDATEs in a loop on its own thread and connection, timing each. */
+    /** The writer in its own JVM ({@link WriterMain}): the benchmark JVM's GC pauses must not count as write latency. */
     private static final class Writer implements AutoCloseable {
-        private final Connection connection;
-        private final AtomicBoolean running = new AtomicBoolean();
-        private final AtomicReference<Throwable> failure = new AtomicReference<>();
-        private long[] latencies = new long[1 << 16];
-        private int count;
-        private Thread thread;
+        private final Process process;
+        private final BufferedReader out;
+        private final PrintWriter in;
 
-        Writer(MariaDbServer server) throws SQLException {
-            connection = new JobConnections(server, LockWindow.DATABASE).raw(JdbcDriver.MARIADB);
+        Writer(MariaDbServer server) throws IOException {
+            String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            process = new ProcessBuilder(javaBin, "-Xmx64m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                    WriterMain.class.getName(), server.url(JdbcDriver.MARIADB, LockWindow.DATABASE), MariaDbServer.ROOT_USER)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8));
+            in = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
+            in.println(server.rootPassword()); // on stdin, never on the command line
+            expect("ready");
         }
 
-        void start() {
-            running.set(true);
-            thread = new Thread(this::loop, "bench-writer");
-            thread.start();
-            // The first write is under way before the backup starts.
-            while (recorded() == 0 && thread.isAlive() && failure.get() == null) {
-                LockSupport.parkNanos(100_000);
+        /** Returns once the first write is done: the writer is under way before the backup starts. */
+        void start() throws IOException {
+            in.println("start");
+            expect("started");
+        }
+
+        /** Stops after the write in flight; the latencies (ns) of every write. */
+        long[] stop() throws IOException {
+            in.println("stop");
+            String line = out.readLine();
+            if (line == null || !line.startsWith("latencies")) {
+                throw new IllegalStateException("the writer failed: " + line);
             }
-        }
-
-        private void loop() {
-            try (PreparedStatement ps = connection.prepareStatement("UPDATE ticks SET n = n + 1 WHERE id = ?")) {
-                for (int i = 0; running.get(); i++) {
-                    ps.setInt(1, 1 + i % 100);
-                    long t0 = System.nanoTime();
-                    ps.executeUpdate();
-                    record(System.nanoTime() - t0);
-                }
-            } catch (SQLException | RuntimeException e) {
-                failure.set(e);
+            String[] f = line.trim().split(" ");
+            long[] latencies = new long[f.length - 1];
+            for (int i = 1; i < f.length; i++) {
+                latencies[i - 1] = Long.parseLong(f[i]);
             }
+            return latencies;
         }
 
-        private synchronized int recorded() {
-            return count;
-        }
-
-        private synchronized void record(long nanos) {
-            if (count == latencies.length) {
-                latencies = Arrays.copyOf(latencies, count * 2);
-            }
-            latencies[count++] = nanos;
-        }
-
-        /** Stops after the write in flight; the latencies so far. */
-        long[] stop() throws InterruptedException {
-            running.set(false);
-            thread.join(Duration.ofMinutes(5).toMillis());
-            if (failure.get() != null) {
-                throw new IllegalStateException("the writer failed", failure.get());
-            }
-            synchronized (this) {
-                return Arrays.copyOf(latencies, count);
+        private void expect(String word) throws IOException {
+            String line = out.readLine();
+            if (!word.equals(line)) {
+                throw new IllegalStateException("the writer said '" + line + "', expected '" + word + "'");
             }
         }
 
         @Override
-        public void close() throws SQLException {
-            running.set(false);
-            connection.close();
+        public void close() throws InterruptedException {
+            in.close();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
         }
     }
 
