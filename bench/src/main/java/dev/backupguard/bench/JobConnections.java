@@ -41,6 +41,16 @@ final class JobConnections {
                 false);
     }
 
+    /**
+     * The driver's connection as the unprivileged application user, under backup-guard: no BINLOG ADMIN, so the guard
+     * cannot set {@code sql_log_bin = 0} and ROLLBACK TO SAVEPOINT does not release metadata locks (server fact 3d).
+     */
+    Connection guardedAsApp(JdbcDriver driver, Map<String, String> settings) throws SQLException {
+        Connection raw = server.connectAsApp(driver, database);
+        return BackupGuard.wrap(raw, Settings.from(settings), () -> server.connectAsApp(driver, database),
+                MariaDbServer.APP_USER, false);
+    }
+
     static GuardedConnection guardOf(Connection c) throws SQLException {
         return c.unwrap(GuardedConnection.class);
     }
