@@ -7,7 +7,8 @@
 #                                5 write stall, 6 agent start-up, 7 many tables)
 #   bench/run.sh --out=FILE      write the results elsewhere
 #
-# Environment: JAVA_HOME picks the JDK (default: java on the PATH); BENCH_SKIP_BUILD=1 reuses the last build.
+# Environment: JAVA_HOME picks the JDK (default: java on the PATH); BENCH_SKIP_BUILD=1 reuses the last build;
+# BENCH_JAVA_OPTS adds JVM options, e.g. BENCH_JAVA_OPTS=-Dbench.size.tables=2000 for an experiment.
 # mydumper is measured in item 4 when it is on the PATH (Debian: apt-get install mydumper).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,5 +23,6 @@ exec "$JAVA" -Xmx2g \
   -Dbench.commit="$commit" \
   -Dbench.jmh.log=bench/target/jmh.log \
   -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+  ${BENCH_JAVA_OPTS:-} \
   -cp "bench/target/classes:$(cat bench/target/classpath.txt)" \
   dev.backupguard.bench.BenchSuite "$@"
