@@ -182,10 +182,15 @@ public final class WriteStall {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             in.close();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            try {
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
                 process.destroyForcibly();
+                Thread.currentThread().interrupt();
             }
         }
     }

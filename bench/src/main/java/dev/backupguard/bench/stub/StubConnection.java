@@ -176,7 +176,7 @@ public final class StubConnection implements Connection {
     }
 
     @Override
-    public java.util.Map getTypeMap() throws SQLException {
+    public java.util.Map<String, Class<?>> getTypeMap() throws SQLException {
         throw unsupported("getTypeMap");
     }
 
