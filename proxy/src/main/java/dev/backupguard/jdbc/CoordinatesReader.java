@@ -59,13 +59,28 @@ final class CoordinatesReader {
                 }
             }
             check(file, position, queries.get(0).sql());
-            if (queries.size() > 1) {
-                try (ResultSet rs = run.query(queries.get(1))) {
-                    gtid = rs.next() && rs.getString(1) != null ? rs.getString(1) : "";
-                }
-            }
         }
         return new BinlogCoordinates(file, position, gtid, source);
+    }
+
+    /**
+     * The GTID position of coordinates read under the lock, derived once the lock is gone (MariaDB: exact for the
+     * position read). Returns them unchanged where there is nothing to derive.
+     */
+    static BinlogCoordinates complete(BinlogCoordinates c, ServerFacts facts, Runner run) throws SQLException {
+        if (!needsCompletion(c, facts)) {
+            return c;
+        }
+        try (ResultSet rs = run.query(CoordinatesQueries.binlogGtidPos(facts, c.file(), c.position()))) {
+            String gtid = rs.next() && rs.getString(1) != null ? rs.getString(1) : "";
+            return new BinlogCoordinates(c.file(), c.position(), gtid, c.source());
+        }
+    }
+
+    /** Whether {@link #complete} has a GTID position to derive for these coordinates. */
+    static boolean needsCompletion(BinlogCoordinates c, ServerFacts facts) {
+        return c != null && c.gtid().isEmpty() && c.source() == BinlogCoordinates.Source.LOCKED_BINLOG_STATUS
+                && CoordinatesQueries.binlogGtidPos(facts, c.file(), c.position()) != null;
     }
 
     private static void check(String file, long position, String query) throws SQLException {

@@ -202,6 +202,8 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
             } else if (step instanceof Step.ReadCoordinates r) {
                 guardSent = true;
                 readCoordinates(r.source());
+            } else if (step instanceof Step.CompleteCoordinates) {
+                completeCoordinates();
             } else if (step instanceof Step.Answer a) {
                 result = action.answer(a.result());
                 recordNotSent(job, Action.ABSORBED);
@@ -355,7 +357,29 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
             throw e;
         }
         protocol.coordinates(c);
-        recorder.coordinates(c);
+        recorder.coordinates(c, !CoordinatesReader.needsCompletion(c, protocol.facts()));
+    }
+
+    /** After the lock is gone: the GTID position of coordinates read under it (MariaDB: BINLOG_GTID_POS). */
+    private void completeCoordinates() throws SQLException {
+        BinlogCoordinates c = protocol.coordinates();
+        BinlogCoordinates completed;
+        try {
+            completed = CoordinatesReader.complete(c, protocol.facts(), st -> {
+                long t0 = recorder.starting(st);
+                ResultSet rs = internal().executeQuery(st.sql());
+                report(protocol.sent(st));
+                recorder.finished(st, Action.INJECTED, t0, false);
+                return rs;
+            });
+        } catch (SQLException e) {
+            recover(e);
+            throw e;
+        }
+        if (completed != c) {
+            protocol.coordinates(completed);
+            recorder.coordinates(completed, true);
+        }
     }
 
     private void learnFacts() throws SQLException {

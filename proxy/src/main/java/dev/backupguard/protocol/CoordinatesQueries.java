@@ -3,7 +3,6 @@ package dev.backupguard.protocol;
 import dev.backupguard.classify.Classifier;
 import dev.backupguard.classify.Statement;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,14 +17,13 @@ public final class CoordinatesQueries {
     private CoordinatesQueries() {
     }
 
-    /** Under the lock: the binlog status statement for this server version, then MariaDB's GTID position. */
+    /**
+     * Under the lock: only the binlog status statement for this server version (MySQL's carries Executed_Gtid_Set).
+     * MariaDB's GTID position is derived after the lock is released, from the position read here
+     * ({@link #binlogGtidPos}), so the lock window holds one statement less.
+     */
     public static List<Statement> locked(ServerFacts facts) {
-        List<Statement> out = new ArrayList<>(2);
-        out.add(Classifier.classify(facts.binlogStatusStatement()));
-        if (facts.gtidPositionQuery() != null) {
-            out.add(Classifier.classify(facts.gtidPositionQuery()));
-        }
-        return out;
+        return List.of(Classifier.classify(facts.binlogStatusStatement()));
     }
 
     /**

@@ -75,6 +75,11 @@ public record Plan(List<Step> steps, List<Finding> findings) {
             return this;
         }
 
+        Builder completeCoordinates() {
+            steps.add(new Step.CompleteCoordinates());
+            return this;
+        }
+
         Builder replan() {
             steps.add(new Step.Replan());
             return this;

@@ -47,14 +47,6 @@ public record ServerFacts(Flavor flavor, ServerVersion version, boolean binlogOn
     }
 
     /**
-     * The GTID position query read together with the binlog position. MySQL's SHOW MASTER/BINARY LOG STATUS already
-     * carries Executed_Gtid_Set, so nothing more is needed there; MariaDB's does not.
-     */
-    public String gtidPositionQuery() {
-        return flavor == Flavor.MARIADB ? "SELECT @@GLOBAL.gtid_binlog_pos" : null;
-    }
-
-    /**
      * MySQL's FTWRL waits for running SELECTs too; MariaDB's does not (it waits for running writes and for
      * transactions holding table locks), so a long SELECT stalls the server through FTWRL only on MySQL.
      */

@@ -415,7 +415,10 @@ final class ServerSession {
                 // SET_OTHER, SHOW_*, KILL, OTHER, EMPTY, BACKUP_STAGE, LOCK/UNLOCK INSTANCE: no effect on the snapshot.
             }
         }
-        previousWasFlushTables = flushTables;
+        // A SET between FLUSH TABLES and FTWRL opens no table: the flush still did its work (the guard sends the
+        // isolation level there, outside the lock).
+        boolean neutral = st.kind() == Kind.SET_TRANSACTION_ISOLATION || st.kind() == Kind.SET_OTHER;
+        previousWasFlushTables = flushTables || (neutral && previousWasFlushTables);
     }
 
     /** The server refused {@code st}. */

@@ -31,6 +31,15 @@ public sealed interface Step {
     record ReadCoordinates(BinlogCoordinates.Source source) implements Step {
     }
 
+    /**
+     * Complete the coordinates read under the lock with their GTID position, after the lock is gone: MariaDB's
+     * {@code BINLOG_GTID_POS(file, pos)} gives exactly the GTID state at the position read, so it need not be read
+     * under the lock ({@link CoordinatesQueries#binlogGtidPos}). Nothing to do where the position already carries
+     * it (MySQL's Executed_Gtid_Set) or there are no coordinates.
+     */
+    record CompleteCoordinates() implements Step {
+    }
+
     /** Answer the job without sending its statement. */
     record Answer(Result result) implements Step {
     }

@@ -92,11 +92,17 @@ class CoordinatesReaderTest {
         Server maria = new Server(Map.of(
                 "SHOW MASTER STATUS", rows(List.of("File", "Position", "Binlog_Do_DB", "Binlog_Ignore_DB"),
                         List.of("binlog.000001", 379L, "", "")),
-                "SELECT @@GLOBAL.gtid_binlog_pos", rows(List.of("@@GLOBAL.gtid_binlog_pos"), List.of("0-1-14"))));
+                "SELECT BINLOG_GTID_POS('binlog.000001', 379)",
+                rows(List.of("BINLOG_GTID_POS('binlog.000001', 379)"), List.of("0-1-14"))));
         c = CoordinatesReader.read(BinlogCoordinates.Source.LOCKED_BINLOG_STATUS, MARIADB, maria);
-        assertThat(maria.asked).containsExactly("SHOW MASTER STATUS", "SELECT @@GLOBAL.gtid_binlog_pos");
+        // Under the lock only the position; MariaDB's GTID is derived from it after UNLOCK TABLES.
+        assertThat(maria.asked).containsExactly("SHOW MASTER STATUS");
+        assertThat(CoordinatesReader.needsCompletion(c, MARIADB)).isTrue();
+        c = CoordinatesReader.complete(c, MARIADB, maria);
+        assertThat(maria.asked).containsExactly("SHOW MASTER STATUS", "SELECT BINLOG_GTID_POS('binlog.000001', 379)");
         assertThat(c).isEqualTo(new BinlogCoordinates("binlog.000001", 379, "0-1-14",
                 BinlogCoordinates.Source.LOCKED_BINLOG_STATUS));
+        assertThat(CoordinatesReader.needsCompletion(c, MARIADB)).isFalse();
     }
 
     @Test

@@ -28,9 +28,9 @@ class EnforceShapesTest {
             "SELECT BINLOG_GTID_POS('binlog.000002', 1234)",
             "SAVEPOINT " + SP);
     static final List<String> MYSQL84_START = List.of(
+            "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
             "FLUSH /*!40101 LOCAL */ TABLES",
             "FLUSH TABLES WITH READ LOCK",
-            "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
             "START TRANSACTION /*!40100 WITH CONSISTENT SNAPSHOT */",
             "SHOW BINARY LOG STATUS",
             "UNLOCK TABLES",
@@ -84,19 +84,19 @@ class EnforceShapesTest {
         }
 
         @Test
-        void mariadbForcedToTheGlobalLockWayReadsShowMasterStatusAndTheGtidUnderTheLock() {
+        void mariadbForcedToTheGlobalLockWayReadsShowMasterStatusUnderTheLockAndDerivesTheGtidAfterIt() {
             Simulation s = new Simulation(ProtocolSettings.defaults().withWay(SnapshotWay.GLOBAL_LOCK), MARIADB)
                     .jobs("SELECT * FROM accounts");
 
             assertThat(s.sent).containsExactly(
                     "SET SESSION sql_log_bin = 0",
+                    "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
                     "FLUSH /*!40101 LOCAL */ TABLES",
                     "FLUSH TABLES WITH READ LOCK",
-                    "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
                     "START TRANSACTION /*!40100 WITH CONSISTENT SNAPSHOT */",
                     "SHOW MASTER STATUS",
-                    "SELECT @@GLOBAL.gtid_binlog_pos",
                     "UNLOCK TABLES",
+                    "SELECT BINLOG_GTID_POS('binlog.000002', 1234)",
                     "SAVEPOINT " + SP,
                     "SELECT * FROM accounts");
             assertConsistent(s);
@@ -264,9 +264,9 @@ class EnforceShapesTest {
                 "UNLOCK TABLES");
 
         assertThat(s.sent).containsExactly(
+                "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
                 "FLUSH /*!40101 LOCAL */ TABLES",
                 "FLUSH TABLES WITH READ LOCK",
-                "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
                 "START TRANSACTION /*!40100 WITH CONSISTENT SNAPSHOT */",
                 "SHOW BINARY LOG STATUS",
                 "SAVEPOINT " + SP,
@@ -317,9 +317,9 @@ class EnforceShapesTest {
 
         assertThat(s.sent).containsExactly(
                 "SET SESSION sql_log_bin = 0",
+                "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
                 "FLUSH /*!40101 LOCAL */ TABLES",
                 "FLUSH TABLES WITH READ LOCK",
-                "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
                 "START TRANSACTION /*!40100 WITH CONSISTENT SNAPSHOT */",
                 "SHOW STATUS LIKE 'binlog_snapshot_%'",
                 "SELECT BINLOG_GTID_POS('binlog.000002', 1234)",
@@ -353,8 +353,8 @@ class EnforceShapesTest {
 
         assertThat(s.sent).containsExactly(
                 "SET SESSION sql_log_bin = 0",
-                "FLUSH LOGS",
                 "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
+                "FLUSH LOGS",
                 "START TRANSACTION /*!40100 WITH CONSISTENT SNAPSHOT */",
                 "SHOW STATUS LIKE 'binlog_snapshot_%'",
                 "SELECT BINLOG_GTID_POS('binlog.000002', 1234)",
@@ -370,14 +370,14 @@ class EnforceShapesTest {
 
         assertThat(s.sent).containsExactly(
                 "SET SESSION sql_log_bin = 0",
+                "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
                 "FLUSH /*!40101 LOCAL */ TABLES",
                 "FLUSH TABLES WITH READ LOCK",
                 "FLUSH LOGS",
-                "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
                 "START TRANSACTION /*!40100 WITH CONSISTENT SNAPSHOT */",
                 "SHOW MASTER STATUS",
-                "SELECT @@GLOBAL.gtid_binlog_pos",
                 "UNLOCK TABLES",
+                "SELECT BINLOG_GTID_POS('binlog.000002', 1234)",
                 "SAVEPOINT " + SP,
                 "SELECT * FROM accounts");
         assertConsistent(s);
@@ -390,8 +390,8 @@ class EnforceShapesTest {
 
         assertThat(s.sent).startsWith(MARIADB_START.toArray(String[]::new));
         // sql_log_bin=0 is kept through the restart: it cannot be sent inside the old snapshot anyway.
-        assertThat(s.sent.subList(MARIADB_START.size(), s.sent.size())).startsWith("ROLLBACK", "FLUSH LOGS",
-                "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+        assertThat(s.sent.subList(MARIADB_START.size(), s.sent.size())).startsWith("ROLLBACK",
+                "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ", "FLUSH LOGS");
         assertThat(s.sent).doesNotContain("FLUSH TABLES WITH READ LOCK");
         assertConsistent(s);
     }
@@ -594,7 +594,8 @@ class EnforceShapesTest {
                 .jobs("SELECT * FROM accounts");
         s.close();
 
-        assertThat(s.sent).startsWith("SET SESSION sql_log_bin = 0", "BACKUP STAGE START", "BACKUP STAGE BLOCK_DDL")
+        assertThat(s.sent).startsWith("SET SESSION sql_log_bin = 0", "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
+                "BACKUP STAGE START", "BACKUP STAGE BLOCK_DDL")
                 .endsWith("ROLLBACK", "BACKUP STAGE END", "SET SESSION sql_log_bin = 1");
     }
 }

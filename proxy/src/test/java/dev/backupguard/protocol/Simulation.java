@@ -85,6 +85,14 @@ final class Simulation {
                 send(e.statement() != null ? e.statement() : job);
             } else if (step instanceof Step.ReadCoordinates r) {
                 readCoordinates(r.source());
+            } else if (step instanceof Step.CompleteCoordinates) {
+                BinlogCoordinates c = protocol.coordinates();
+                if (c != null && c.source() == BinlogCoordinates.Source.LOCKED_BINLOG_STATUS) {
+                    Statement gtid = CoordinatesQueries.binlogGtidPos(facts, c.file(), c.position());
+                    if (gtid != null) {
+                        send(gtid);
+                    }
+                }
             } else if (step instanceof Step.Answer a) {
                 absorbed.add(job.sql());
                 lastAnswer = a.result();

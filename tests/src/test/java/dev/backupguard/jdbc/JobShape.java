@@ -35,7 +35,9 @@ enum JobShape {
     static final String FTWRL = "FLUSH TABLES WITH READ LOCK";
     static final List<String> SNAPSHOT_COORDINATES = List.of("SHOW STATUS LIKE 'binlog_snapshot_%'",
             "SELECT BINLOG_GTID_POS(file, pos)");
-    static final List<String> LOCKED_COORDINATES = List.of("SHOW MASTER STATUS", "SELECT @@GLOBAL.gtid_binlog_pos");
+    /** Under the lock only the position; the GTID is derived from it after UNLOCK TABLES (BINLOG_GTID_POS). */
+    static final List<String> LOCKED_COORDINATES = List.of("SHOW MASTER STATUS");
+    static final String GTID_OF_POSITION = "SELECT BINLOG_GTID_POS(file, pos)";
     static final List<String> END = List.of("RELEASE SAVEPOINT backup_guard", "ROLLBACK", "SET SESSION sql_log_bin = 1");
 
     final LegacyJob job;
@@ -93,20 +95,22 @@ enum JobShape {
                 out.addAll(start(way)); // at the job's START TRANSACTION WITH CONSISTENT SNAPSHOT
                 out.add("ROLLBACK"); // FLUSH LOGS came before any read: the snapshot is restarted after it
                 if (way == SnapshotWay.GLOBAL_LOCK) {
-                    out.addAll(List.of(FLUSH_LOCAL, FTWRL, "FLUSH LOGS", RR, START));
+                    out.addAll(List.of(RR, FLUSH_LOCAL, FTWRL, "FLUSH LOGS", START));
                     out.addAll(LOCKED_COORDINATES);
-                    out.addAll(List.of("UNLOCK TABLES", SAVEPOINT));
+                    out.addAll(List.of("UNLOCK TABLES", GTID_OF_POSITION, SAVEPOINT));
                 } else {
-                    out.add("FLUSH LOGS");
-                    out.addAll(start(way));
+                    out.addAll(List.of(RR, "FLUSH LOGS", START));
+                    out.addAll(SNAPSHOT_COORDINATES);
+                    out.add(SAVEPOINT);
                 }
                 out.addAll(reads(false));
                 out.addAll(END);
             }
             case LOCK_WHOLE_DUMP_WITH_MYISAM -> {
                 // The job's own FTWRL is kept whatever the way: the MyISAM table is only consistent under it (I6).
-                out.addAll(List.of(SKIP_BINLOG, FLUSH_LOCAL, FTWRL, RR, START));
-                out.addAll(way == SnapshotWay.GLOBAL_LOCK ? LOCKED_COORDINATES : SNAPSHOT_COORDINATES);
+                out.addAll(List.of(SKIP_BINLOG, RR, FLUSH_LOCAL, FTWRL, START));
+                out.addAll(way == SnapshotWay.GLOBAL_LOCK ? List.of("SHOW MASTER STATUS", GTID_OF_POSITION)
+                        : SNAPSHOT_COORDINATES);
                 out.add(SAVEPOINT);
                 out.addAll(reads(false));
                 out.addAll(List.of(ROLLBACK_TO, "SELECT * FROM notes", "UNLOCK TABLES"));
@@ -127,9 +131,10 @@ enum JobShape {
     static List<String> start(SnapshotWay way) {
         List<String> out = new ArrayList<>();
         if (way == SnapshotWay.GLOBAL_LOCK) {
-            out.addAll(List.of(FLUSH_LOCAL, FTWRL, RR, START));
+            // The isolation level before the lock: nothing but the snapshot and its position under it.
+            out.addAll(List.of(RR, FLUSH_LOCAL, FTWRL, START));
             out.addAll(LOCKED_COORDINATES);
-            out.add("UNLOCK TABLES");
+            out.addAll(List.of("UNLOCK TABLES", GTID_OF_POSITION));
         } else {
             out.addAll(List.of(RR, START));
             out.addAll(SNAPSHOT_COORDINATES);
