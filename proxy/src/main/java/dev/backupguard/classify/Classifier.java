@@ -42,6 +42,18 @@ public final class Classifier {
     }
 
     /**
+     * Like {@link #classify(String)}, but a query starting with SELECT, TABLE or VALUES is classified by that keyword
+     * only: kind SELECT with {@link Statement#F_SHALLOW}, no target, no shape flags, and a hint comment is seen only
+     * before the keyword. Everything else (WITH and parenthesised text, which may hold an UPDATE or DELETE, too) is
+     * classified as fully as by {@code classify}. For
+     * connections where no query can matter (the guardrail role outside a backup session): ordinary reads then cost
+     * a few keyword comparisons.
+     */
+    public static Statement classifyLeading(String sql) {
+        return Lexer.classifyLeading(sql);
+    }
+
+    /**
      * Every statement of multi-statement text, split at top-level {@code ;} (outside quotes and comments).
      * Empty parts are dropped; an all-empty text gives one {@link Kind#EMPTY} statement. Scans the whole text.
      *

@@ -4,6 +4,7 @@ import static dev.backupguard.classify.Statement.F_CONSISTENT_SNAPSHOT;
 import static dev.backupguard.classify.Statement.F_KILL_QUERY;
 import static dev.backupguard.classify.Statement.F_MALFORMED;
 import static dev.backupguard.classify.Statement.F_READ_ONLY;
+import static dev.backupguard.classify.Statement.F_SHALLOW;
 
 /**
  * Decides what a statement is from its leading keyword, and reads the short transaction-control forms itself.
@@ -31,7 +32,7 @@ final class LeadingKeywords {
             return lx.statement(lx.onlyTrivia() ? Kind.EMPTY : Kind.OTHER, 0);
         }
         if (lx.isPunct('(')) {
-            return QueryShape.parenthesized(lx);
+            return QueryShape.parenthesized(lx); // may hold a DML statement: always read
         }
         if (lx.type() != Lexer.WORD || lx.startsWithDigit()) {
             // No statement starts with a string, a number or punctuation.
@@ -109,7 +110,7 @@ final class LeadingKeywords {
                 break;
             case 'S':
                 if (lx.is("SELECT")) {
-                    return QueryShape.query(lx, 0);
+                    return lx.shallow() ? lx.statement(Kind.SELECT, F_SHALLOW) : QueryShape.query(lx, 0);
                 }
                 if (lx.is("SET")) {
                     return SetForms.recognize(lx);
@@ -127,7 +128,7 @@ final class LeadingKeywords {
                 break;
             case 'T':
                 if (lx.is("TABLE")) {
-                    return QueryShape.query(lx, 0);
+                    return lx.shallow() ? lx.statement(Kind.SELECT, F_SHALLOW) : QueryShape.query(lx, 0);
                 }
                 if (lx.is("TRUNCATE")) {
                     return lx.statement(Kind.DDL, 0);
@@ -148,12 +149,12 @@ final class LeadingKeywords {
                 break;
             case 'V':
                 if (lx.is("VALUES")) {
-                    return QueryShape.query(lx, 0);
+                    return lx.shallow() ? lx.statement(Kind.SELECT, F_SHALLOW) : QueryShape.query(lx, 0);
                 }
                 break;
             case 'W':
                 if (lx.is("WITH")) {
-                    return QueryShape.query(lx, 0);
+                    return QueryShape.query(lx, 0); // WITH ... may end in UPDATE or DELETE: always read
                 }
                 break;
             default:

@@ -82,6 +82,8 @@ final class Lexer {
     private final String sql;
     private final int end;
     private final boolean bounded;
+    /** Queries are classified by their leading keyword only ({@link Classifier#classifyLeading}). */
+    private boolean shallow;
     private int limit;
     private int pos;
     private boolean started;
@@ -124,6 +126,21 @@ final class Lexer {
             return NULL_TEXT;
         }
         return LeadingKeywords.recognize(new Lexer(sql, true));
+    }
+
+    /** See {@link Classifier#classifyLeading(String)}. */
+    static Statement classifyLeading(String sql) {
+        if (sql == null) {
+            return NULL_TEXT;
+        }
+        Lexer lx = new Lexer(sql, true);
+        lx.shallow = true;
+        return LeadingKeywords.recognize(lx);
+    }
+
+    /** Whether a query is to be classified by its leading keyword only. */
+    boolean shallow() {
+        return shallow;
     }
 
     /**

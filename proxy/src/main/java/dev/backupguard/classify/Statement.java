@@ -67,6 +67,11 @@ public record Statement(Kind kind, String sql, TableName target, List<TableName>
     public static final int F_MALFORMED = 1 << 15;
     /** A query that reads tables (has a FROM clause other than DUAL): with a null {@link #target()}, a join or several tables. */
     public static final int F_FROM = 1 << 16;
+    /**
+     * A query classified by its leading keyword only ({@link Classifier#classifyLeading}): its target and shape flags
+     * were not read, so they say nothing.
+     */
+    public static final int F_SHALLOW = 1 << 17;
 
     public Statement {
         tables = tables == null ? List.of() : tables;

@@ -602,7 +602,8 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
      */
     Statement classify(String sql) throws SQLException {
         try {
-            return Classifier.classify(sql);
+            // Where no query can matter (guardrail role, no backup session), its leading keyword is enough.
+            return protocol.needsDetails() ? Classifier.classify(sql) : Classifier.classifyLeading(sql);
         } catch (RuntimeException e) {
             if (protocol.isBackupSession()) {
                 throw new SQLException("backup-guard could not classify a statement of a backup session and will "
@@ -611,6 +612,11 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
             degrade(e);
             return UNCLASSIFIED;
         }
+    }
+
+    /** Whether statements must be classified in full (see {@link SessionProtocol#needsDetails()}). */
+    boolean needsDetails() {
+        return !degraded && protocol.needsDetails();
     }
 
     private static final Statement UNCLASSIFIED = new Statement(Kind.OTHER, "", null, null, null, null,

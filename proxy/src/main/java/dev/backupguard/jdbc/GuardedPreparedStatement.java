@@ -33,12 +33,18 @@ import java.util.List;
 class GuardedPreparedStatement extends GuardedStatement implements PreparedStatement {
 
     private final PreparedStatement ps;
-    private final Statement classified;
+    private final String sql;
+    private Statement classified;
     private int batched;
 
     GuardedPreparedStatement(GuardedConnection conn, PreparedStatement ps, String sql) throws SQLException {
         super(conn, ps);
         this.ps = ps;
+        this.sql = sql;
+        this.classified = classify(conn, sql);
+    }
+
+    private static Statement classify(GuardedConnection conn, String sql) throws SQLException {
         List<Statement> parts = conn.multiStatements() ? Classifier.classifyAll(sql) : List.of(conn.classify(sql));
         // A prepared multi-statement is one server call: planned by its first statement when the rest pass
         // unchanged; otherwise by the first statement that does not (so a backup statement is never hidden).
@@ -49,28 +55,39 @@ class GuardedPreparedStatement extends GuardedStatement implements PreparedState
                 break;
             }
         }
-        this.classified = new Statement(first.kind(), sql, first.target(), first.tables(), first.name(),
-                first.isolation(), first.flags());
+        return new Statement(first.kind(), sql, first.target(), first.tables(), first.name(), first.isolation(),
+                first.flags());
+    }
+
+    /**
+     * The statement as the protocol needs it now: a query prepared while only its leading keyword mattered (the
+     * guardrail role, no backup session) is classified in full once the connection becomes a backup session.
+     */
+    private Statement classified() throws SQLException {
+        if (classified.has(Statement.F_SHALLOW) && conn.needsDetails()) {
+            classified = classify(conn, sql);
+        }
+        return classified;
     }
 
     @Override
     public ResultSet executeQuery() throws SQLException {
-        return query(classified, sql -> sql == classified.sql() ? ps.executeQuery() : rewritten(sql, true));
+        return query(classified(), text -> text == sql ? ps.executeQuery() : rewritten(text, true));
     }
 
     @Override
     public int executeUpdate() throws SQLException {
-        return (int) update(classified, sql -> sql == classified.sql() ? (long) ps.executeUpdate() : rewrittenCount(sql));
+        return (int) update(classified(), text -> text == sql ? (long) ps.executeUpdate() : rewrittenCount(text));
     }
 
     @Override
     public long executeLargeUpdate() throws SQLException {
-        return update(classified, sql -> sql == classified.sql() ? ps.executeLargeUpdate() : rewrittenCount(sql));
+        return update(classified(), text -> text == sql ? ps.executeLargeUpdate() : rewrittenCount(text));
     }
 
     @Override
     public boolean execute() throws SQLException {
-        return execute(classified, sql -> sql == classified.sql() ? ps.execute() : rewritten(sql, false) != null);
+        return execute(classified(), text -> text == sql ? ps.execute() : rewritten(text, false) != null);
     }
 
     private ResultSet rewritten(String sql, boolean query) throws SQLException {
@@ -115,7 +132,7 @@ class GuardedPreparedStatement extends GuardedStatement implements PreparedState
         batched = 0;
         startExecution();
         long[][] out = new long[1][];
-        update(classified, sql -> {
+        update(classified(), text -> {
             out[0] = ps.executeLargeBatch();
             return (long) n;
         });
@@ -132,7 +149,7 @@ class GuardedPreparedStatement extends GuardedStatement implements PreparedState
         batched = 0;
         startExecution();
         int[][] out = new int[1][];
-        update(classified, sql -> {
+        update(classified(), text -> {
             out[0] = ps.executeBatch();
             return (long) n;
         });

@@ -437,13 +437,14 @@ final class ServerSession {
     }
 
     private void select(Statement st, boolean judge, long position, List<Finding> out) {
+        // Any statement starts a transaction when autocommit is off, a table-less SELECT too.
+        ensureTransactionIfNoAutocommit();
         if (isLiveGtidRead(st)) {
             coordinatesRead(judge, position, st, false, out);
         }
         if (!isDataRead(st)) {
             return;
         }
-        ensureTransactionIfNoAutocommit();
         TableName table = qualify(st.target());
         long moment;
         Rule why = null;

@@ -291,6 +291,16 @@ public final class SessionProtocol {
     // =================================================================== queries
 
     /**
+     * Whether the protocol needs queries classified in full (target, shape): in a backup session, and in the
+     * backup-job role where a data read starts one. In the guardrail role outside a backup session no query can
+     * change anything (none of its triggers is a query), so the leading keyword is enough
+     * ({@link dev.backupguard.classify.Classifier#classifyLeading}).
+     */
+    public boolean needsDetails() {
+        return !never && (backup || settings.role() == Role.BACKUP_JOB);
+    }
+
+    /**
      * Whether {@link #plan} would pass {@code st} unchanged without changing any state but the statement count:
      * lets the adapter send batches and multi-statement text whole on ordinary connections.
      */

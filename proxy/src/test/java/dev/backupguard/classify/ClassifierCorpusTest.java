@@ -61,6 +61,26 @@ class ClassifierCorpusTest {
         assertThat(statement.sql()).isEqualTo(sql.strip());
     }
 
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("corpus")
+    void theLeadingKeywordClassificationDiffersOnlyForQueries(String sql, Expected expected) {
+        Statement leading = Classifier.classifyLeading(sql);
+        Statement full = Classifier.classify(sql);
+
+        assertThat(leading.kind()).isEqualTo(full.kind());
+        if (leading.has(Statement.F_SHALLOW)) {
+            assertThat(leading.has(Statement.F_SHALLOW)).isTrue();
+            assertThat(leading.target()).isNull();
+            if (sql.strip().startsWith("/*") || sql.strip().startsWith("--") || sql.strip().startsWith("#")) {
+                // Hints before the keyword are still seen (after it, only the full classification reads them).
+                assertThat(leading.flags() & (Statement.F_HINT_BACKUP | Statement.F_HINT_NEVER))
+                        .isEqualTo(full.flags() & (Statement.F_HINT_BACKUP | Statement.F_HINT_NEVER));
+            }
+        } else {
+            assertThat(leading).isEqualTo(full);
+        }
+    }
+
     @Test
     void corpusIsLargeAndCoversEveryKind() throws IOException {
         List<Arguments> rows = rows();
