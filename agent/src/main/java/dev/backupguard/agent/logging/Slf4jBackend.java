@@ -41,6 +41,9 @@ final class Slf4jBackend implements LogBackend {
 
     /** The application's SLF4J as {@code loader} sees it, or null if it has none (or only the NOP fallback). */
     static LogBackend find(ClassLoader loader) {
+        if (!hasBinding(loader)) {
+            return null; // asking SLF4J anyway would make it print its "no providers" warning into the application's stderr
+        }
         try {
             Class<?> loggerFactory = Class.forName(SLF4J + ".LoggerFactory", true, loader);
             Object factory = loggerFactory.getMethod("getILoggerFactory").invoke(null);
@@ -52,6 +55,16 @@ final class Slf4jBackend implements LogBackend {
         } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
             return null;
         }
+    }
+
+    /**
+     * Whether SLF4J has something to bind to, without initialising it: an SLF4J 2 provider (a service, or the
+     * {@code slf4j.provider} system property) or an SLF4J 1.x {@code StaticLoggerBinder}.
+     */
+    private static boolean hasBinding(ClassLoader loader) {
+        return System.getProperty("slf4j.provider") != null
+                || loader.getResource("META-INF/services/" + SLF4J + ".spi.SLF4JServiceProvider") != null
+                || loader.getResource(SLF4J.replace('.', '/') + "/impl/StaticLoggerBinder.class") != null;
     }
 
     private Object logger(String name) throws Throwable {

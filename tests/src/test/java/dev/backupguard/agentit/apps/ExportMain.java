@@ -29,8 +29,13 @@ public final class ExportMain {
         /** The library's {@code BackupGuardDataSource} around a HikariCP pool. */
         LIBRARY_DATA_SOURCE_OVER_HIKARI,
         /** A HikariCP pool whose jdbcUrl is the library's {@code jdbc:backupguard:} URL. */
-        HIKARI_OVER_LIBRARY_URL
+        HIKARI_OVER_LIBRARY_URL,
+        /** The application calls the library's {@code BackupGuard.wrap} on a DriverManager connection itself. */
+        LIBRARY_WRAP
     }
+
+    /** Pools to close at the end; not held in {@link Pools}, whose loading needs HikariCP on the class path. */
+    static final java.util.List<AutoCloseable> POOLS = new java.util.ArrayList<>();
 
     private ExportMain() {
     }
@@ -55,7 +60,9 @@ public final class ExportMain {
             e.printStackTrace();
             System.exit(1);
         } finally {
-            Pools.closeAll();
+            for (AutoCloseable pool : POOLS) {
+                pool.close();
+            }
         }
     }
 
@@ -68,6 +75,7 @@ public final class ExportMain {
             case LIBRARY_URL -> LibraryConnections.viaUrl(url, user, password);
             case LIBRARY_DATA_SOURCE_OVER_HIKARI -> LibraryConnections.dataSource(Pools.hikari(url, user, password));
             case HIKARI_OVER_LIBRARY_URL -> Pools.hikari(LibraryConnections.url(url), user, password).getConnection();
+            case LIBRARY_WRAP -> LibraryConnections.wrap(java.sql.DriverManager.getConnection(url, user, password));
         };
     }
 }

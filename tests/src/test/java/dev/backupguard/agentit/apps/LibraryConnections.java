@@ -1,6 +1,8 @@
 package dev.backupguard.agentit.apps;
 
+import dev.backupguard.jdbc.BackupGuard;
 import dev.backupguard.jdbc.BackupGuardDataSource;
+import dev.backupguard.jdbc.ConnectionSource;
 import dev.backupguard.jdbc.BackupGuardDriver;
 
 import javax.sql.DataSource;
@@ -24,5 +26,9 @@ final class LibraryConnections {
 
     static Connection dataSource(DataSource target) throws SQLException {
         return new BackupGuardDataSource(target).getConnection();
+    }
+
+    static Connection wrap(Connection raw) throws SQLException {
+        return BackupGuard.wrap(raw, new java.util.Properties(), ConnectionSource.NONE);
     }
 }
