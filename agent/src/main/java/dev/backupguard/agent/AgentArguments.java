@@ -3,7 +3,6 @@ package dev.backupguard.agent;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * The agent's argument string, {@code -javaagent:backup-guard-agent.jar=mode=audit,lock.wait-ms=500}: comma-separated
@@ -14,7 +13,8 @@ import java.util.regex.Pattern;
 final class AgentArguments {
 
     static final String PREFIX = "backupguard.";
-    private static final Pattern SECRET = Pattern.compile("(?i).*(password|passwd|secret|token|credential).*");
+    /** Parts of key names whose values are never printed (no regex: it would cost start-up time). */
+    private static final String[] SECRET = {"password", "passwd", "secret", "token", "credential"};
 
     private AgentArguments() {
     }
@@ -53,8 +53,18 @@ final class AgentArguments {
         StringBuilder b = new StringBuilder();
         for (Map.Entry<String, String> e : arguments.entrySet()) {
             b.append(b.length() == 0 ? "" : ",").append(e.getKey().substring(PREFIX.length())).append('=')
-                    .append(SECRET.matcher(e.getKey()).matches() ? "****" : e.getValue());
+                    .append(secret(e.getKey()) ? "****" : e.getValue());
         }
         return b.toString();
+    }
+
+    private static boolean secret(String key) {
+        String k = key.toLowerCase(Locale.ROOT);
+        for (String s : SECRET) {
+            if (k.contains(s)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -81,10 +81,10 @@ final class AgentInstaller {
         instrumentation.addTransformer(transformer, true);
         retransformLoaded(instrumentation, transformer, anyDriver, failures);
         // Held lines reach stderr at exit if the program never connects (see AgentLog).
-        Runtime.getRuntime().addShutdownHook(new Thread(AgentLog::bindToStderr, "backup-guard-log"));
+        Runtime.getRuntime().addShutdownHook(new HeldLinesAtExit());
         long micros = (System.nanoTime() - startedNanos) / 1000;
         LOG.info("backup-guard agent {} on Java {}: guarding {}; {}; sources: {}; installed in {}.{} ms",
-                version(), Runtime.version(), anyDriver ? "every java.sql.Driver, MySQL and MariaDB DataSources, HikariCP"
+                version(), System.getProperty("java.runtime.version"), anyDriver ? "every java.sql.Driver, MySQL and MariaDB DataSources, HikariCP"
                         : "MySQL Connector/J, MariaDB Connector/J (DriverManager, DataSource), HikariCP",
                 settings.describe(), sources(agentArguments, all), micros / 1000, (micros % 1000) / 100);
     }
@@ -135,6 +135,18 @@ final class AgentInstaller {
             b.append(", config file ").append(file);
         }
         return b.toString();
+    }
+
+    /** Prints lines still held back at exit (the program never connected); a class, not a lambda (start-up cost). */
+    private static final class HeldLinesAtExit extends Thread {
+        HeldLinesAtExit() {
+            super("backup-guard-log");
+        }
+
+        @Override
+        public void run() {
+            AgentLog.bindToStderr();
+        }
     }
 
     private static String version() {

@@ -21,7 +21,6 @@ final class GuardTransformer implements ClassFileTransformer {
 
     private final Map<String, ExitAdvice.Target> named = new HashMap<>();
     private final boolean anyDriver;
-    private final ExitAdvice advice = new ExitAdvice(ConnectionDispatch.class.getName().replace('.', '/'));
     private final BridgeLocator bridge;
     private final FailureLog failures;
 
@@ -58,7 +57,7 @@ final class GuardTransformer implements ClassFileTransformer {
             target = ExitAdvice.Target.DRIVER;
         }
         try {
-            byte[] advised = advice.apply(classFile, target);
+            byte[] advised = Advice.INSTANCE.apply(classFile, target);
             if (advised == null) {
                 return null;
             }
@@ -78,6 +77,11 @@ final class GuardTransformer implements ClassFileTransformer {
                     + className.replace('/', '.') + "; its connections are NOT guarded", t);
             return null;
         }
+    }
+
+    /** Loaded with the first class to advise: ExitAdvice's verification loads ASM, which premain does not need. */
+    private static final class Advice {
+        static final ExitAdvice INSTANCE = new ExitAdvice(ConnectionDispatch.class.getName().replace('.', '/'));
     }
 
     private static boolean excluded(String internalName) {

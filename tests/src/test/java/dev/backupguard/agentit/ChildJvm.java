@@ -113,13 +113,15 @@ final class ChildJvm {
         ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("BACKUPGUARD_"));
         pb.environment().putAll(environment);
+        long started = System.nanoTime();
         Process p = pb.start();
         if (!p.waitFor(180, TimeUnit.SECONDS)) {
             p.destroyForcibly().waitFor();
             throw new IllegalStateException("timed out after 180 s: " + command);
         }
+        long nanos = System.nanoTime() - started;
         return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8), name);
+                Files.readString(err, StandardCharsets.UTF_8), name, nanos);
     }
 
     static Path locationOf(Class<?> type) {
@@ -130,8 +132,8 @@ final class ChildJvm {
         }
     }
 
-    /** What a run printed. */
-    record Result(int exit, String out, String err, String name) {
+    /** What a run printed, and how long the process lived (start to exit, wall clock). */
+    record Result(int exit, String out, String err, String name, long nanos) {
 
         /** Lines of stdout after {@code prefix}. */
         List<String> lines(String prefix) {
