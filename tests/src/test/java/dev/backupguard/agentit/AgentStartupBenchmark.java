@@ -1,5 +1,6 @@
 package dev.backupguard.agentit;
 
+import dev.backupguard.agentit.apps.EmptyAgent;
 import dev.backupguard.agentit.apps.OneConnectionMain;
 import dev.backupguard.testserver.JdbcDriver;
 import dev.backupguard.testserver.MariaDbServer;
@@ -19,9 +20,10 @@ import java.util.regex.Pattern;
  * {@code SELECT 1}, exit) started again and again, with and without {@code -javaagent:backup-guard-agent.jar}, on each
  * JDK of {@link ChildJvm#jdks()}; also the same JVMs exiting without connecting (premain alone). The variants are
  * interleaved run by run so that load from other processes hits them alike; the first rounds are discarded. Reports
- * the median and the 10th/90th percentiles of process wall time, and the agent's own "installed in" figure.
+ * the median and the 10th/90th percentiles of process wall time, and the agent's own "installed in" figure. An agent
+ * that does nothing ({@link EmptyAgent}) is the floor: what any -javaagent costs.
  *
- * <p>{@code mvn -B -ntp -pl tests -am -DskipTests -Pagent-startup verify} ({@code -Dbench.runs=N}, default 30).
+ * <p>{@code mvn -B -ntp -pl tests -am -DskipTests -Pagent-startup verify} ({@code -Dbench.runs=N}, default 20).
  */
 public final class AgentStartupBenchmark {
 
@@ -30,26 +32,34 @@ public final class AgentStartupBenchmark {
     private AgentStartupBenchmark() {
     }
 
+    /** The agents compared, the first being none. */
+    enum Agent { NONE, EMPTY_AGENT, BACKUP_GUARD }
+
     public static void main(String[] args) throws Exception {
-        int runs = Integer.getInteger("bench.runs", 30);
+        int runs = Integer.getInteger("bench.runs", 20);
         int warmup = Integer.getInteger("bench.warmup", 3);
+        Path empty = emptyAgentJar();
         MariaDbServer server = MariaDbServer.shared();
         try {
             String url = server.url(JdbcDriver.MARIADB, "");
             StringBuilder report = new StringBuilder();
-            report.append(String.format(Locale.ROOT, "%n%d runs per variant (after %d discarded), %d cores, load %s%n%n",
-                    runs, warmup, Runtime.getRuntime().availableProcessors(), loadAverage()));
-            report.append("| JDK | program | no agent: median (p10-p90) | with agent: median (p10-p90) | added (median) "
-                    + "| agent's own \"installed in\" (median) |\n|---|---|---|---|---|---|\n");
+            report.append(String.format(Locale.ROOT, "%n%d runs per variant (after %d discarded), interleaved; %d cores, "
+                    + "load average %s at the start%n%n", runs, warmup, Runtime.getRuntime().availableProcessors(),
+                    loadAverage()));
+            report.append("| JDK | program | no agent | empty agent | backup-guard agent | backup-guard minus no agent "
+                    + "| backup-guard minus empty agent | agent's own \"installed in\" |\n"
+                    + "|---|---|---|---|---|---|---|---|\n");
             for (Path jdk : ChildJvm.jdks()) {
                 Map<String, List<Double>> ms = new LinkedHashMap<>();
                 List<Double> installed = new ArrayList<>();
                 for (int round = 0; round < warmup + runs; round++) {
                     for (boolean connect : new boolean[]{true, false}) {
-                        for (boolean agent : new boolean[]{false, true}) {
+                        for (Agent agent : Agent.values()) {
                             ChildJvm jvm = ChildJvm.on(jdk).classPathOf(OneConnectionMain.class, org.mariadb.jdbc.Driver.class);
-                            if (agent) {
+                            if (agent == Agent.BACKUP_GUARD) {
                                 jvm.withAgent(null);
+                            } else if (agent == Agent.EMPTY_AGENT) {
+                                jvm.withAgentJar(empty);
                             }
                             ChildJvm.Result r = connect
                                     ? jvm.run(OneConnectionMain.class, url, server.rootUser(), server.rootPassword())
@@ -60,28 +70,46 @@ public final class AgentStartupBenchmark {
                             if (round >= warmup) {
                                 ms.computeIfAbsent(connect + "/" + agent, k -> new ArrayList<>()).add(r.nanos() / 1e6);
                                 Matcher m = INSTALLED.matcher(r.err());
-                                if (agent && connect && m.find()) {
+                                if (agent == Agent.BACKUP_GUARD && connect && m.find()) {
                                     installed.add(Double.parseDouble(m.group(1)));
                                 }
                             }
                         }
                     }
                 }
-                String version = jdk.getFileName().toString();
                 for (boolean connect : new boolean[]{true, false}) {
-                    double[] plain = sorted(ms.get(connect + "/false"));
-                    double[] with = sorted(ms.get(connect + "/true"));
-                    report.append(String.format(Locale.ROOT, "| %s | %s | %.0f ms (%.0f-%.0f) | %.0f ms (%.0f-%.0f) | %+.0f ms | %s |%n",
-                            version, connect ? "opens one connection" : "exits at once",
-                            pct(plain, 50), pct(plain, 10), pct(plain, 90), pct(with, 50), pct(with, 10), pct(with, 90),
-                            pct(with, 50) - pct(plain, 50),
+                    double[] none = sorted(ms.get(connect + "/" + Agent.NONE));
+                    double[] base = sorted(ms.get(connect + "/" + Agent.EMPTY_AGENT));
+                    double[] guard = sorted(ms.get(connect + "/" + Agent.BACKUP_GUARD));
+                    report.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %+.0f ms | %+.0f ms | %s |%n",
+                            jdk.getFileName(), connect ? "opens one connection" : "exits at once",
+                            cell(none), cell(base), cell(guard), pct(guard, 50) - pct(none, 50),
+                            pct(guard, 50) - pct(base, 50),
                             connect ? String.format(Locale.ROOT, "%.1f ms", pct(sorted(installed), 50)) : ""));
                 }
             }
+            report.append("\nCells: median (10th-90th percentile) of process wall time, start to exit.\n");
             System.out.println(report);
         } finally {
             server.close();
         }
+    }
+
+    private static String cell(double[] sorted) {
+        return String.format(Locale.ROOT, "%.0f ms (%.0f-%.0f)", pct(sorted, 50), pct(sorted, 10), pct(sorted, 90));
+    }
+
+    /** A jar whose manifest names {@link EmptyAgent}, found on the child's class path. */
+    private static Path emptyAgentJar() throws java.io.IOException {
+        Path jar = ChildJvm.TEST_CLASSES.resolveSibling("empty-agent.jar");
+        java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().putValue("Premain-Class", EmptyAgent.class.getName());
+        try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(jar);
+             java.util.jar.JarOutputStream j = new java.util.jar.JarOutputStream(out, manifest)) {
+            j.flush();
+        }
+        return jar;
     }
 
     private static double[] sorted(List<Double> values) {

@@ -37,7 +37,7 @@ final class ChildJvm {
     private final Set<Path> classPath = new LinkedHashSet<>();
     private final Map<String, String> environment = new LinkedHashMap<>();
     private String agentArguments;
-    private boolean agent;
+    private Path agentJar;
 
     private ChildJvm(Path javaHome) {
         this.javaHome = javaHome;
@@ -67,8 +67,14 @@ final class ChildJvm {
         if (!Files.isRegularFile(AGENT_JAR)) {
             throw new IllegalStateException(AGENT_JAR + " is missing: build the agent module first (mvn verify does)");
         }
-        agent = true;
+        agentJar = AGENT_JAR;
         agentArguments = arguments;
+        return this;
+    }
+
+    /** Attaches another agent jar instead (the benchmark's baseline). */
+    ChildJvm withAgentJar(Path jar) {
+        agentJar = jar;
         return this;
     }
 
@@ -98,8 +104,8 @@ final class ChildJvm {
     Result run(Class<?> main, String... arguments) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(javaHome.resolve("bin/java").toString());
-        if (agent) {
-            command.add("-javaagent:" + AGENT_JAR + (agentArguments == null ? "" : "=" + agentArguments));
+        if (agentJar != null) {
+            command.add("-javaagent:" + agentJar + (agentArguments == null ? "" : "=" + agentArguments));
         }
         command.addAll(jvmOptions);
         command.add("-cp");

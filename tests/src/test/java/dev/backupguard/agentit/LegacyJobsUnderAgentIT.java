@@ -47,6 +47,7 @@ class LegacyJobsUnderAgentIT {
     void aTableByTableExporterWithAutocommitReadsOneSnapshot(Path jdk, JdbcDriver driver, MariaDbServer server)
             throws Exception {
         Job run = Job.run(server, jdk, driver, LegacyJob.AUTOCOMMIT_LOOP, "");
+        System.out.println("AUTOCOMMIT_LOOP under the agent, " + driver + " on " + jdk.getFileName() + ", " + run.log);
 
         assertThat(run.result.exit()).as("%s", run.result).isZero();
         Dump dump = run.dump();
