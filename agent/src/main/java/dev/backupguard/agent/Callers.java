@@ -3,6 +3,8 @@ package dev.backupguard.agent;
 import dev.backupguard.agent.bridge.ConnectionDispatch;
 
 import java.util.Iterator;
+import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * Decides from the call stack whether the connection an advised method returns is one to guard. The stack of a
@@ -37,7 +39,28 @@ final class Callers {
     }
 
     static Decision decide() {
-        return WALKER.walk(frames -> decide(frames.map(StackWalker.StackFrame::getClassName).iterator()));
+        return WALKER.walk(Walk.INSTANCE);
+    }
+
+    /** A class rather than a lambda and a mapped stream: the first use of either costs milliseconds of start-up. */
+    private static final class Walk implements Function<Stream<StackWalker.StackFrame>, Decision> {
+        static final Walk INSTANCE = new Walk();
+
+        @Override
+        public Decision apply(Stream<StackWalker.StackFrame> frames) {
+            Iterator<StackWalker.StackFrame> it = frames.iterator();
+            return decide(new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return it.hasNext();
+                }
+
+                @Override
+                public String next() {
+                    return it.next().getClassName();
+                }
+            });
+        }
     }
 
     /** {@code classes}: the class name of each frame, innermost first. */

@@ -8,6 +8,9 @@ import dev.backupguard.jdbc.BackupGuard;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.function.Function;
 
 /**
@@ -18,6 +21,17 @@ import java.util.function.Function;
 final class ConnectionHook implements Function<Object[], Object> {
 
     private final FailureLog failures = new FailureLog();
+
+    /**
+     * What a data source's {@code getConnection()} resolves to, kept per data source: a pool hands out connections
+     * all day, and the settings (a properties file among their sources) and the reflective look-ups are the same
+     * each time; the library's {@code BackupGuardDataSource} likewise resolves its settings once. Weak keys: the
+     * application's data sources are not kept alive.
+     */
+    private final Map<Object, Resolved> dataSources = Collections.synchronizedMap(new WeakHashMap<>());
+
+    private record Resolved(ConnectionRequest request, Settings settings) {
+    }
 
     @Override
     public Object apply(Object[] call) {
@@ -39,9 +53,16 @@ final class ConnectionHook implements Function<Object[], Object> {
             if (Callers.decide() != Callers.Decision.GUARD || LibraryPresence.guardedByLibrary(raw)) {
                 return raw;
             }
-            ConnectionRequest request = ConnectionRequest.of(via, source, a0, a1);
-            Settings settings = SettingsSources.resolve(request.properties());
-            return BackupGuard.wrap(raw, settings, request.side(), request.user(), request.multiStatements());
+            Resolved r = via == ConnectionDispatch.DATA_SOURCE && a0 == null ? dataSources.get(source) : null;
+            if (r == null) {
+                ConnectionRequest request = ConnectionRequest.of(via, source, a0, a1);
+                r = new Resolved(request, SettingsSources.resolve(request.properties()));
+                if (via == ConnectionDispatch.DATA_SOURCE && a0 == null) {
+                    dataSources.put(source, r);
+                }
+            }
+            return BackupGuard.wrap(raw, r.settings(), ConnectionRequest.side(via, source, a0, a1), r.request().user(),
+                    r.request().multiStatements());
         } catch (IllegalArgumentException e) {
             failures.once("settings:" + e.getMessage(), "backup-guard agent: bad settings for a connection of "
                     + source.getClass().getName() + "; it is NOT guarded: " + e.getMessage(), null);

@@ -11,10 +11,11 @@ import java.util.Properties;
 
 /**
  * What the guard needs to know about a connection the application just obtained: the connection properties that may
- * carry {@code backupguard.*} settings, the user name, whether multi-statement text is allowed, and how to open a
- * side connection with the same credentials for the lock guard (never through a pool slot the job might need).
+ * carry {@code backupguard.*} settings (never the password), the user name, whether multi-statement text is allowed;
+ * and how to open a side connection with the same credentials for the lock guard (never through a pool slot the job
+ * might need).
  */
-record ConnectionRequest(Properties properties, String user, boolean multiStatements, ConnectionSource side) {
+record ConnectionRequest(Properties properties, String user, boolean multiStatements) {
 
     private static final String HIKARI_DATA_SOURCE = "com.zaxxer.hikari.HikariDataSource";
 
@@ -22,7 +23,7 @@ record ConnectionRequest(Properties properties, String user, boolean multiStatem
         if (via == ConnectionDispatch.DRIVER) {
             return driver((Driver) source, (String) a0, (Properties) a1);
         }
-        return dataSource((DataSource) source, (String) a0, (String) a1);
+        return dataSource((DataSource) source, (String) a0);
     }
 
     private static ConnectionRequest driver(Driver driver, String url, Properties info) {
@@ -35,11 +36,29 @@ record ConnectionRequest(Properties properties, String user, boolean multiStatem
             }
         }
         JdbcUrlParameters.addTo(p, url);
-        return new ConnectionRequest(p, p.getProperty("user"), isTrue(p.getProperty("allowMultiQueries")),
-                () -> driver.connect(url, info));
+        return new ConnectionRequest(p, p.getProperty("user"), isTrue(p.getProperty("allowMultiQueries")));
     }
 
-    private static ConnectionRequest dataSource(DataSource ds, String user, String password) {
+    /** How the lock guard opens a side connection like this one (made per connection: it holds the source). */
+    static ConnectionSource side(int via, Object source, Object a0, Object a1) {
+        if (via == ConnectionDispatch.DRIVER) {
+            Driver driver = (Driver) source;
+            return () -> driver.connect((String) a0, (Properties) a1);
+        }
+        DataSource ds = (DataSource) source;
+        if (ds.getClass().getName().equals(HIKARI_DATA_SOURCE)) {
+            return () -> {
+                DataSource unpooled = hikariUnpooled(ds);
+                return unpooled != null ? unpooled.getConnection() : ds.getConnection();
+            };
+        }
+        if (a0 != null) {
+            return () -> ds.getConnection((String) a0, (String) a1);
+        }
+        return ds::getConnection;
+    }
+
+    private static ConnectionRequest dataSource(DataSource ds, String user) {
         Properties p = new Properties();
         Object extra = call(ds, "getDataSourceProperties"); // HikariCP: properties handed to the driver
         if (extra instanceof Properties props) {
@@ -54,18 +73,7 @@ record ConnectionRequest(Properties properties, String user, boolean multiStatem
         if (name != null) {
             p.setProperty("user", name);
         }
-        ConnectionSource side;
-        if (ds.getClass().getName().equals(HIKARI_DATA_SOURCE)) {
-            side = () -> {
-                DataSource unpooled = hikariUnpooled(ds);
-                return unpooled != null ? unpooled.getConnection() : ds.getConnection();
-            };
-        } else if (user != null) {
-            side = () -> ds.getConnection(user, password);
-        } else {
-            side = ds::getConnection;
-        }
-        return new ConnectionRequest(p, name, isTrue(p.getProperty("allowMultiQueries")), side);
+        return new ConnectionRequest(p, name, isTrue(p.getProperty("allowMultiQueries")));
     }
 
     /**

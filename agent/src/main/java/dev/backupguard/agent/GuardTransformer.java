@@ -15,7 +15,10 @@ import java.util.Map;
  */
 final class GuardTransformer implements ClassFileTransformer {
 
-    private static final byte[] CONNECT = ExitAdvice.CONNECT.getBytes(StandardCharsets.UTF_8);
+    private static final byte[] CONNECT = bytes(ExitAdvice.CONNECT);
+    private static final byte[] GET_CONNECTION = bytes(ExitAdvice.GET_CONNECTION);
+    private static final byte[] GET_CONNECTION_AS = bytes(ExitAdvice.GET_CONNECTION_AS);
+    private static final byte[] IS_GUARDED = bytes(ExitAdvice.IS_GUARDED);
     private static final String[] NEVER = {"java/", "javax/", "jdk/", "sun/", "com/sun/",
             LibraryNames.ANY.replace('.', '/')};
 
@@ -51,10 +54,13 @@ final class GuardTransformer implements ClassFileTransformer {
         }
         ExitAdvice.Target target = named.get(className);
         if (target == null) {
-            if (!anyDriver || excluded(className) || indexOf(classFile, CONNECT) < 0) {
+            if (!anyDriver || excluded(className)) {
                 return null;
             }
             target = ExitAdvice.Target.DRIVER;
+        }
+        if (!mayDeclare(target, classFile)) {
+            return null; // e.g. MariaDB 3.4+'s Driver, whose connect is inherited: no need to parse it
         }
         try {
             byte[] advised = Advice.INSTANCE.apply(classFile, target);
@@ -91,6 +97,22 @@ final class GuardTransformer implements ClassFileTransformer {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether the class can declare a method to advise: its constant pool must then hold the method's descriptor
+     * (a byte search, far cheaper than parsing the class).
+     */
+    private static boolean mayDeclare(ExitAdvice.Target target, byte[] classFile) {
+        return switch (target) {
+            case DRIVER -> indexOf(classFile, CONNECT) >= 0;
+            case DATA_SOURCE -> indexOf(classFile, GET_CONNECTION) >= 0 || indexOf(classFile, GET_CONNECTION_AS) >= 0;
+            case LIBRARY -> indexOf(classFile, IS_GUARDED) >= 0;
+        };
+    }
+
+    private static byte[] bytes(String descriptor) {
+        return descriptor.getBytes(StandardCharsets.UTF_8);
     }
 
     static int indexOf(byte[] haystack, byte[] needle) {

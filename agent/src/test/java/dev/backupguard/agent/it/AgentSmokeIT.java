@@ -84,6 +84,17 @@ class AgentSmokeIT {
 
     @ParameterizedTest
     @MethodSource("jdks")
+    void attachedToARunningJvmItRetransformsTheDriverAlreadyLoaded(Jvm jvm) throws Exception {
+        Jvm.Result r = jvm.run(List.of("-Djdk.attach.allowAttachSelf=true", "-XX:+EnableDynamicAgentLoading"),
+                CLASS_PATH, "org.example.fakejdbc.AttachMain", JAR.toString(), "agent.any-driver=true");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out().lines().toList()).hasSize(2);
+        assertThat(r.out().lines().toList().get(0)).startsWith("BEFORE jdk.proxy");
+        assertThat(r.out().lines().toList().get(1)).isEqualTo("AFTER dev.backupguard.agent.shaded.jdbc.GuardedConnection");
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
     void theJdksAreTheOnesThisTestMeansToCover(Jvm jvm) throws Exception {
         Jvm.Result r = jvm.run(List.of("-javaagent:" + JAR), CLASS_PATH, MAIN);
         assertThat(r.out()).containsPattern("JAVA (17|25)\\b");
