@@ -56,17 +56,21 @@ final class ConnectionHook implements Function<Object[], Object> {
             Resolved r = via == ConnectionDispatch.DATA_SOURCE && a0 == null ? dataSources.get(source) : null;
             if (r == null) {
                 ConnectionRequest request = ConnectionRequest.of(via, source, a0, a1);
-                r = new Resolved(request, SettingsSources.resolve(request.properties()));
+                Settings settings;
+                try {
+                    settings = SettingsSources.resolve(request.properties());
+                } catch (IllegalArgumentException e) {
+                    failures.once("settings:" + e.getMessage(), "backup-guard agent: bad settings for a connection of "
+                            + source.getClass().getName() + "; it is NOT guarded: " + e.getMessage(), null);
+                    return raw;
+                }
+                r = new Resolved(request, settings);
                 if (via == ConnectionDispatch.DATA_SOURCE && a0 == null) {
                     dataSources.put(source, r);
                 }
             }
             return BackupGuard.wrap(raw, r.settings(), ConnectionRequest.side(via, source, a0, a1), r.request().user(),
                     r.request().multiStatements());
-        } catch (IllegalArgumentException e) {
-            failures.once("settings:" + e.getMessage(), "backup-guard agent: bad settings for a connection of "
-                    + source.getClass().getName() + "; it is NOT guarded: " + e.getMessage(), null);
-            return raw;
         } catch (SQLException | RuntimeException | LinkageError e) {
             failures.once(e.getClass().getName(), "backup-guard agent failed internally on a connection of "
                     + source.getClass().getName() + "; it is handed back NOT guarded", e);

@@ -2,6 +2,8 @@ package dev.backupguard.agentit;
 
 import dev.backupguard.agentit.apps.EmptyAgent;
 import dev.backupguard.agentit.apps.OneConnectionMain;
+import dev.backupguard.jdbc.BackupGuard;
+import dev.backupguard.jdbc.BackupGuardDriver;
 import dev.backupguard.testserver.JdbcDriver;
 import dev.backupguard.testserver.MariaDbServer;
 
@@ -23,7 +25,7 @@ import java.util.regex.Pattern;
  * the median and the 10th/90th percentiles of process wall time, and the agent's own "installed in" figure. An agent
  * that does nothing ({@link EmptyAgent}) is the floor: what any -javaagent costs.
  *
- * <p>{@code mvn -B -ntp -pl tests -am -DskipTests -Pagent-startup verify} ({@code -Dbench.runs=N}, default 20).
+ * <p>{@code mvn -B -ntp -pl tests -am -DskipTests -Pagent-startup verify} ({@code -Dbench.runs=N}, default 30).
  */
 public final class AgentStartupBenchmark {
 
@@ -32,11 +34,14 @@ public final class AgentStartupBenchmark {
     private AgentStartupBenchmark() {
     }
 
-    /** The agents compared, the first being none. */
-    enum Agent { NONE, EMPTY_AGENT, BACKUP_GUARD }
+    /**
+     * What is compared: no agent; an agent that does nothing; the library instead of the agent (the same program with a
+     * {@code jdbc:backupguard:} URL and the proxy jar: the guard's own cost, without the agent's); the agent.
+     */
+    enum Agent { NONE, EMPTY_AGENT, LIBRARY, BACKUP_GUARD }
 
     public static void main(String[] args) throws Exception {
-        int runs = Integer.getInteger("bench.runs", 20);
+        int runs = Integer.getInteger("bench.runs", 30);
         int warmup = Integer.getInteger("bench.warmup", 3);
         Path empty = emptyAgentJar();
         MariaDbServer server = MariaDbServer.shared();
@@ -46,29 +51,40 @@ public final class AgentStartupBenchmark {
             report.append(String.format(Locale.ROOT, "%n%d runs per variant (after %d discarded), interleaved; %d cores, "
                     + "load average %s at the start%n%n", runs, warmup, Runtime.getRuntime().availableProcessors(),
                     loadAverage()));
-            report.append("| JDK | program | no agent | empty agent | backup-guard agent | backup-guard minus no agent "
-                    + "| backup-guard minus empty agent | agent's own \"installed in\" |\n"
-                    + "|---|---|---|---|---|---|---|---|\n");
+            report.append("| JDK | program | time | no agent | empty agent | library (jdbc:backupguard:) | backup-guard agent "
+                    + "| agent minus no agent | agent minus empty agent | agent minus library | agent's own \"installed in\" |\n"
+                    + "|---|---|---|---|---|---|---|---|---|---|---|\n");
             for (Path jdk : ChildJvm.jdks()) {
                 Map<String, List<Double>> ms = new LinkedHashMap<>();
+                Map<String, List<Double>> cpu = new LinkedHashMap<>();
                 List<Double> installed = new ArrayList<>();
                 for (int round = 0; round < warmup + runs; round++) {
                     for (boolean connect : new boolean[]{true, false}) {
                         for (Agent agent : Agent.values()) {
-                            ChildJvm jvm = ChildJvm.on(jdk).classPathOf(OneConnectionMain.class, org.mariadb.jdbc.Driver.class);
+                            if (agent == Agent.LIBRARY && !connect) {
+                                continue; // without a connection the library is never loaded: it is "no agent"
+                            }
+                            ChildJvm jvm = ChildJvm.on(jdk).classPathOf(OneConnectionMain.class, org.mariadb.jdbc.Driver.class)
+                                    .option("-Dbench.cpu=true");
+                            String jdbcUrl = url;
                             if (agent == Agent.BACKUP_GUARD) {
                                 jvm.withAgent(null);
                             } else if (agent == Agent.EMPTY_AGENT) {
                                 jvm.withAgentJar(empty);
+                            } else if (agent == Agent.LIBRARY) {
+                                jvm.classPathOf(BackupGuard.class, org.slf4j.LoggerFactory.class);
+                                jdbcUrl = BackupGuardDriver.PREFIX + url.substring("jdbc:".length());
                             }
                             ChildJvm.Result r = connect
-                                    ? jvm.run(OneConnectionMain.class, url, server.rootUser(), server.rootPassword())
+                                    ? jvm.run(OneConnectionMain.class, jdbcUrl, server.rootUser(), server.rootPassword())
                                     : jvm.run(OneConnectionMain.class);
                             if (r.exit() != 0) {
                                 throw new IllegalStateException(r.toString());
                             }
                             if (round >= warmup) {
                                 ms.computeIfAbsent(connect + "/" + agent, k -> new ArrayList<>()).add(r.nanos() / 1e6);
+                                cpu.computeIfAbsent(connect + "/" + agent, k -> new ArrayList<>())
+                                        .add(Double.parseDouble(r.lines("CPU-MS ").get(0)));
                                 Matcher m = INSTALLED.matcher(r.err());
                                 if (agent == Agent.BACKUP_GUARD && connect && m.find()) {
                                     installed.add(Double.parseDouble(m.group(1)));
@@ -78,21 +94,32 @@ public final class AgentStartupBenchmark {
                     }
                 }
                 for (boolean connect : new boolean[]{true, false}) {
-                    double[] none = sorted(ms.get(connect + "/" + Agent.NONE));
-                    double[] base = sorted(ms.get(connect + "/" + Agent.EMPTY_AGENT));
-                    double[] guard = sorted(ms.get(connect + "/" + Agent.BACKUP_GUARD));
-                    report.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %+.0f ms | %+.0f ms | %s |%n",
-                            jdk.getFileName(), connect ? "opens one connection" : "exits at once",
-                            cell(none), cell(base), cell(guard), pct(guard, 50) - pct(none, 50),
-                            pct(guard, 50) - pct(base, 50),
-                            connect ? String.format(Locale.ROOT, "%.1f ms", pct(sorted(installed), 50)) : ""));
+                    for (Map<String, List<Double>> measure : List.of(ms, cpu)) {
+                        report.append(row(jdk, connect, measure == ms ? "wall" : "CPU", measure,
+                                connect && measure == ms ? String.format(Locale.ROOT, "%.1f ms", pct(sorted(installed), 50))
+                                        : ""));
+                    }
                 }
             }
-            report.append("\nCells: median (10th-90th percentile) of process wall time, start to exit.\n");
+            report.append("\nCells: median (10th-90th percentile). wall: process wall time, start to exit, as seen by the "
+                    + "parent; CPU: the process's CPU time over all its threads (JIT and GC included), read at the end of "
+                    + "main: less affected by waiting for a core on a busy machine.\n");
             System.out.println(report);
         } finally {
             server.close();
         }
+    }
+
+    private static String row(Path jdk, boolean connect, String what, Map<String, List<Double>> measure, String installed) {
+        double[] none = sorted(measure.get(connect + "/" + Agent.NONE));
+        double[] base = sorted(measure.get(connect + "/" + Agent.EMPTY_AGENT));
+        double[] guard = sorted(measure.get(connect + "/" + Agent.BACKUP_GUARD));
+        double[] library = connect ? sorted(measure.get(connect + "/" + Agent.LIBRARY)) : null;
+        return String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %+.0f ms | %+.0f ms | %s | %s |%n",
+                jdk.getFileName(), connect ? "opens one connection" : "exits at once", what, cell(none), cell(base),
+                library == null ? "" : cell(library), cell(guard), pct(guard, 50) - pct(none, 50),
+                pct(guard, 50) - pct(base, 50),
+                library == null ? "" : String.format(Locale.ROOT, "%+.0f ms", pct(guard, 50) - pct(library, 50)), installed);
     }
 
     private static String cell(double[] sorted) {

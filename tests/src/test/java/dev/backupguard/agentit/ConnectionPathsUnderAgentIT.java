@@ -124,7 +124,7 @@ class ConnectionPathsUnderAgentIT {
             if (agent) {
                 jvm.withAgent(null);
             }
-            TransferWriter writer = new TransferWriter(server.connect(JdbcDriver.MARIADB, db), ACCOUNTS).start();
+            TransferWriter writer = new TransferWriter(JobLog.writerConnection(server, db), ACCOUNTS).start();
             ChildJvm.Result result;
             try {
                 result = jvm.run(ExportMain.class, how.name(), LegacyJob.AUTOCOMMIT_LOOP.name(), server.url(driver, db),

@@ -23,6 +23,18 @@ record JobLog(long thread, List<String> queries) {
             + "|SET\\s+(SESSION\\s+|@@SESSION\\.)?autocommit\\s*=\\s*(1|ON)|FLUSH|LOCK\\s+TABLES?|BACKUP\\s+STAGE"
             + "|ALTER|CREATE|DROP|RENAME|TRUNCATE|ANALYZE)\\b.*");
 
+    /**
+     * A connection for the transfer writer whose waits are bounded: its writes queue behind a job's FLUSH TABLES WITH
+     * READ LOCK, and a bug that kept the lock must fail the test, not hang it.
+     */
+    static java.sql.Connection writerConnection(MariaDbServer server, String database) throws java.sql.SQLException {
+        java.sql.Connection c = server.connect(dev.backupguard.testserver.JdbcDriver.MARIADB, database);
+        try (java.sql.Statement s = c.createStatement()) {
+            s.execute("SET SESSION lock_wait_timeout = 10, innodb_lock_wait_timeout = 10");
+        }
+        return c;
+    }
+
     static JobLog of(MariaDbServer server, String database) {
         List<GeneralLogEntry> log = server.generalLog();
         Set<Long> threads = log.stream()

@@ -146,7 +146,7 @@ class LegacyJobsUnderAgentIT {
             if (agentArguments != null) {
                 jvm.withAgent(agentArguments.isEmpty() ? null : agentArguments);
             }
-            j.writer = new TransferWriter(server.connect(JdbcDriver.MARIADB, db), ACCOUNTS).start();
+            j.writer = new TransferWriter(JobLog.writerConnection(server, db), ACCOUNTS).start();
             try {
                 j.result = jvm.run(LegacyJobMain.class, job.name(), server.url(driver, db), server.rootUser(),
                         server.rootPassword());

@@ -8,7 +8,7 @@ import java.sql.Statement;
 /**
  * The smallest JDBC program, for measuring what the agent adds to a JVM's start: opens one connection, runs
  * {@code SELECT 1}, exits. {@code OneConnectionMain <jdbc-url> <user> <password>}, or no arguments to start and exit
- * without connecting.
+ * without connecting. With {@code -Dbench.cpu=true} it prints its CPU time at the end ({@code CPU-MS n}).
  */
 public final class OneConnectionMain {
 
@@ -16,6 +16,18 @@ public final class OneConnectionMain {
     }
 
     public static void main(String[] args) throws Exception {
+        try {
+            run(args);
+        } finally {
+            if (Boolean.getBoolean("bench.cpu")) {
+                // The process's CPU time over all threads (JIT and GC included), for the benchmark to read.
+                System.out.println("CPU-MS " + ((com.sun.management.OperatingSystemMXBean) java.lang.management
+                        .ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1_000_000);
+            }
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
         if (args.length == 0) {
             return;
         }
