@@ -47,7 +47,8 @@ class LegacyJobsUnderAgentIT {
     void aTableByTableExporterWithAutocommitReadsOneSnapshot(Path jdk, JdbcDriver driver, MariaDbServer server)
             throws Exception {
         Job run = Job.run(server, jdk, driver, LegacyJob.AUTOCOMMIT_LOOP, "");
-        System.out.println("AUTOCOMMIT_LOOP under the agent, " + driver + " on " + jdk.getFileName() + ", " + run.log);
+        System.out.println("AUTOCOMMIT_LOOP under the agent, " + driver + " on " + jdk.getFileName() + ", run "
+                + run.result.name() + ", database " + run.db + ", " + run.log);
 
         assertThat(run.result.exit()).as("%s", run.result).isZero();
         Dump dump = run.dump();
@@ -126,6 +127,7 @@ class LegacyJobsUnderAgentIT {
 
     /** One run of a legacy job in a JVM of its own, with transfers committing in this one meanwhile. */
     static final class Job {
+        String db;
         Bank bank;
         TransferWriter writer;
         ChildJvm.Result result;
@@ -137,6 +139,7 @@ class LegacyJobsUnderAgentIT {
                 throws Exception {
             Job j = new Job();
             String db = server.createDatabase("t_agent_legacy_" + DATABASES.incrementAndGet());
+            j.db = db;
             try (Connection c = server.connect(JdbcDriver.MARIADB, db)) {
                 j.bank = Bank.create(c, ACCOUNTS, 1_000, false);
             }
