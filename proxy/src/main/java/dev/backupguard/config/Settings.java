@@ -87,6 +87,7 @@ public record Settings(boolean enabled, ProtocolSettings protocol, String sessio
         k.put("jfr", new String[]{"true", "emit JFR events (category backup-guard) when a recording wants them"});
         k.put("jmx", new String[]{"true", "register the dev.backupguard:type=BackupGuard MXBean"});
         k.put("config.file", new String[]{"", "a properties file with any of these keys (lowest precedence after defaults)"});
+        k.put("agent.any-driver", new String[]{"false", "-javaagent only: also guard connections of every other java.sql.Driver (default: MySQL and MariaDB Connector/J, HikariCP)"});
         KEYS = java.util.Collections.unmodifiableMap(k);
     }
 
