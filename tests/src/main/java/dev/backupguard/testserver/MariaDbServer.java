@@ -163,8 +163,12 @@ public final class MariaDbServer implements AutoCloseable {
                 "--auth-root-authentication-method=normal",
                 "--skip-test-db",
                 "--skip-name-resolve",
+                // Its bootstrap server's own temporary directory: in the shared /tmp another test server starting at
+                // the same time can remove its #sql* files ("Unknown table 'mysql.tmp_proxies_priv'").
+                "--tmpdir=" + runDir.resolve("tmp"),
                 "--force"));
         addUserIfRoot(command);
+        Files.createDirectories(runDir.resolve("tmp"));
         Path log = runDir.resolve("install.log");
         Process install = processBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
