@@ -240,10 +240,9 @@ public final class MariaDbServer implements AutoCloseable {
                 return "mariadbd exited with code " + process.exitValue()
                         + (text.contains("Bind on TCP/IP port") ? " (Bind on TCP/IP port)" : "");
             }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            // Between two reads of the server's log: it says when it is ready.
+            java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20));
+            if (Thread.currentThread().isInterrupted()) {
                 return "interrupted while waiting for the server";
             }
         }

@@ -460,7 +460,7 @@ class ServerFactsIT {
             if (state.equals(last)) {
                 return;
             }
-            Thread.sleep(5);
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5)); // between polls of server state
         }
         throw new AssertionError("thread never reached state '" + state + "', last seen '" + last + "'");
     }

@@ -772,7 +772,7 @@ public final class ServerFactsProbe {
             if (state.equals(stateOf(watcher, id))) {
                 return;
             }
-            Thread.sleep(5);
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5)); // between polls of server state
         }
         throw new IllegalStateException("thread " + id + " never reached state " + state + "; it is " + stateOf(watcher, id));
     }
@@ -798,7 +798,7 @@ public final class ServerFactsProbe {
                 same = 0;
             }
             last = state;
-            Thread.sleep(20);
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20)); // between polls of server state
         }
         return last;
     }
