@@ -214,6 +214,8 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
                 recorder.planStarted(List.of(r.finding()));
                 recordNotSent(job, Action.REFUSED);
                 throw refusal(r.finding());
+            } else if (step instanceof Step.LearnEngines e) {
+                protocol.enginesLearned(e.schema(), ServerFactsProbe.nonTransactional(delegate, List.of(e.schema())));
             } else if (step instanceof Step.LearnFacts) {
                 learnFacts();
                 return carryOut(job, protocol.plan(job), action);

@@ -66,33 +66,43 @@ final class ServerFactsProbe {
             String g = rs.getString(2);
             gtid = mariadb ? g != null && !g.isEmpty() : "ON".equalsIgnoreCase(g);
         }
-        Set<TableName> nonTransactional = new HashSet<>();
+        // The tables in scope: the configured schemas, else the connection's database (a job that dumps one
+        // database connects to it; MyISAM tables of other databases on the server must not force a global lock on
+        // it), else every schema. A read in a schema not checked yet has its engines learned then (LearnEngines).
+        List<String> schemas = !scope.isEmpty() ? scope : database != null ? List.of(database) : List.of();
+        Set<TableName> nonTransactional = nonTransactional(raw, schemas);
+        Set<String> checked = new HashSet<>();
+        for (String s : schemas) {
+            checked.add(s.toLowerCase(Locale.ROOT));
+        }
+        ServerFacts facts = new ServerFacts(flavor, ServerVersion.parse(version), binlog,
+                flavor != ServerFacts.Flavor.MYSQL, gtid, serverId, connectionId, checked, schemas.isEmpty(),
+                nonTransactional);
+        return new Learned(facts, isolation, database);
+    }
+
+    /** The non-transactional tables of these schemas (every non-system schema when empty). */
+    static Set<TableName> nonTransactional(Connection raw, List<String> schemas) throws SQLException {
+        Set<TableName> out = new HashSet<>();
         StringBuilder sql = new StringBuilder(MARK).append("SELECT TABLE_SCHEMA, TABLE_NAME, ENGINE FROM ")
                 .append("information_schema.TABLES WHERE TABLE_TYPE = 'BASE TABLE' AND ENGINE IS NOT NULL AND ")
                 .append("UPPER(ENGINE) NOT IN (").append(TRANSACTIONAL_ENGINES).append(") AND TABLE_SCHEMA NOT IN ")
                 .append("('mysql', 'information_schema', 'performance_schema', 'sys')");
-        if (!scope.isEmpty()) {
-            sql.append(" AND TABLE_SCHEMA IN (").append("?, ".repeat(scope.size() - 1)).append("?)");
+        if (!schemas.isEmpty()) {
+            sql.append(" AND TABLE_SCHEMA IN (").append("?, ".repeat(schemas.size() - 1)).append("?)");
         }
         try (PreparedStatement ps = raw.prepareStatement(sql.toString())) {
-            for (int i = 0; i < scope.size(); i++) {
-                ps.setString(i + 1, scope.get(i));
+            for (int i = 0; i < schemas.size(); i++) {
+                ps.setString(i + 1, schemas.get(i));
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    nonTransactional.add(new TableName(rs.getString(1).toLowerCase(Locale.ROOT),
+                    out.add(new TableName(rs.getString(1).toLowerCase(Locale.ROOT),
                             rs.getString(2).toLowerCase(Locale.ROOT)));
                 }
             }
         }
-        Set<String> schemas = new HashSet<>();
-        for (String s : scope) {
-            schemas.add(s.toLowerCase(Locale.ROOT));
-        }
-        ServerFacts facts = new ServerFacts(flavor, ServerVersion.parse(version), binlog,
-                flavor != ServerFacts.Flavor.MYSQL, gtid, serverId, connectionId, schemas, scope.isEmpty(),
-                nonTransactional);
-        return new Learned(facts, isolation, database);
+        return out;
     }
 
     static ServerFacts.Flavor flavor(String version, String comment) {

@@ -99,6 +99,16 @@ public record ServerFacts(Flavor flavor, ServerVersion version, boolean binlogOn
                 schemasChecked, allSchemasChecked, tables);
     }
 
+    /** These facts with the engines of one more schema checked. */
+    public ServerFacts withSchemaChecked(String schema, Set<TableName> nonTransactionalThere) {
+        Set<String> schemas = new java.util.HashSet<>(schemasChecked);
+        schemas.add(schema.toLowerCase(Locale.ROOT));
+        Set<TableName> tables = new java.util.HashSet<>(nonTransactionalTables);
+        tables.addAll(nonTransactionalThere);
+        return new ServerFacts(flavor, version, binlogOn, snapshotReportsCoordinates, gtidOn, serverId, connectionId,
+                schemas, allSchemasChecked, tables);
+    }
+
     public ServerFacts withConnectionId(long id) {
         return new ServerFacts(flavor, version, binlogOn, snapshotReportsCoordinates, gtidOn, serverId, id,
                 schemasChecked, allSchemasChecked, nonTransactionalTables);

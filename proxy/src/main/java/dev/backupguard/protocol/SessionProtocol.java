@@ -138,6 +138,11 @@ public final class SessionProtocol {
         return facts;
     }
 
+    /** The engines of one more schema, asked for with {@link Step.LearnEngines}. */
+    public void enginesLearned(String schema, java.util.Set<TableName> nonTransactional) {
+        facts(facts.withSchemaChecked(schema, nonTransactional));
+    }
+
     public void coordinates(BinlogCoordinates coordinates) {
         this.coordinates = coordinates;
     }
@@ -529,7 +534,30 @@ public final class SessionProtocol {
 
     // =================================================================== backup sessions
 
+    /**
+     * A backup read of a table in a schema whose engines were not checked (the facts cover the connection's own
+     * database): learn them first, so a non-transactional table there is reported by name (I6), never taken for
+     * transactional. Not while a result set is open: nothing is sent then, and the engine stays unknown.
+     */
+    private Plan enginesFirst(Statement st) {
+        if (st.target() == null || openResultSets > 0) {
+            return null;
+        }
+        TableName q = server.qualify(st.target());
+        if (q == null || q.schema() == null || server.isSystem(q) || facts.checked(q.schema())) {
+            return null;
+        }
+        replanning = true;
+        return new Plan(List.of(new Step.LearnEngines(q.schema()), new Step.Replan()), List.of());
+    }
+
     private Plan backupPlan(Statement st) {
+        if (st.kind() == Kind.SELECT || st.kind() == Kind.SHOW_CREATE_TABLE) {
+            Plan learn = enginesFirst(st);
+            if (learn != null) {
+                return learn;
+            }
+        }
         if (jobEndedBy != null && endsFinishedSession(st)) {
             return endSessionThenReplan();
         }

@@ -56,6 +56,13 @@ public sealed interface Step {
     record Replan() implements Step {
     }
 
+    /**
+     * Learn which tables of {@code schema} are not transactional (a backup read reaches a schema whose engines were
+     * not checked yet), hand them to {@link SessionProtocol#enginesLearned}, then ask for the plan again.
+     */
+    record LearnEngines(String schema) implements Step {
+    }
+
     /** Learn the {@link ServerFacts} and hand them to {@link SessionProtocol#facts}, then ask for the plan again. */
     record LearnFacts() implements Step {
     }

@@ -548,6 +548,25 @@ class EnforceShapesTest {
     }
 
     @Test
+    void aReadInASchemaWhoseEnginesWereNotCheckedLearnsThemFirstAndReportsAMyisamTableByName() {
+        // The probe checked the connection's database only; the job also reads another one, with a MyISAM table.
+        ServerFacts checkedShopOnly = new ServerFacts(ServerFacts.Flavor.MARIADB, ServerVersion.parse("11.4.5"), true,
+                true, false, 1, 0, Set.of("shop"), false, Set.of());
+        Simulation s = enforce(checkedShopOnly);
+        s.truth = Set.of(new TableName("archive", "old_orders"));
+        s.protocol.currentSchema("shop");
+        s.jobs("SELECT * FROM accounts", "SELECT * FROM archive.old_orders", "SELECT * FROM archive.new_orders");
+
+        assertThat(s.protocol.facts().checked("archive")).isTrue();
+        assertThat(s.findings).anySatisfy(f -> {
+            assertThat(f.rule()).isEqualTo(Rule.NON_TRANSACTIONAL_TABLE);
+            assertThat(f.detail()).contains("archive.old_orders");
+        });
+        assertThat(s.violatedRules()).containsExactly(Rule.NON_TRANSACTIONAL_TABLE);
+        assertThat(s.sent).contains("SELECT * FROM archive.new_orders");
+    }
+
+    @Test
     void gtidReadIsAnsweredWithTheSnapshotsGtidUnderItsOwnLabel() {
         Simulation s = enforce(MARIADB).jobs("SELECT * FROM accounts", "SELECT @@gtid_binlog_pos AS pos");
 

@@ -29,9 +29,13 @@ final class Simulation {
     final List<String> absorbed = new ArrayList<>();
     Result lastAnswer;
 
+    /** The non-transactional tables the simulated server really has (what LearnEngines answers). */
+    java.util.Set<dev.backupguard.classify.TableName> truth;
+
     Simulation(ProtocolSettings settings, ServerFacts facts) {
         this.protocol = new SessionProtocol(settings);
         this.facts = facts;
+        this.truth = facts.nonTransactionalTables();
     }
 
     static Simulation of(Mode mode, Role role, ServerFacts facts) {
@@ -102,6 +106,14 @@ final class Simulation {
             } else if (step instanceof Step.Refuse r) {
                 refusals.add(r.finding());
                 return false;
+            } else if (step instanceof Step.LearnEngines e) {
+                java.util.Set<dev.backupguard.classify.TableName> there = new java.util.HashSet<>();
+                for (dev.backupguard.classify.TableName t : truth) {
+                    if (t.schema().equalsIgnoreCase(e.schema())) {
+                        there.add(t);
+                    }
+                }
+                protocol.enginesLearned(e.schema(), there);
             } else if (step instanceof Step.LearnFacts) {
                 protocol.facts(facts);
                 return run(job);
