@@ -26,7 +26,7 @@ import java.util.TreeMap;
  * @param session      {@code backupguard.session}: {@code backup} or {@code never} marks every connection so, or null
  * @param backupUsers  {@code backupguard.backup-users}: user names whose connections are backup sessions
  * @param neverUsers   {@code backupguard.never-users}: user names whose connections never are
- * @param scope        {@code backupguard.scope}: schemas whose table engines are checked (empty: every non-system schema)
+ * @param scope        {@code backupguard.scope}: schemas whose table engines are checked first (empty: the connection's database)
  * @param multiStatements {@code backupguard.multi-statements}: true, false, or null for auto (from allowMultiQueries)
  * @param lock         the lock guard's bounds
  * @param telemetry    sinks and redaction
@@ -69,7 +69,7 @@ public record Settings(boolean enabled, ProtocolSettings protocol, String sessio
         k.put("session", new String[]{"", "backup or never: mark every connection of this driver/data source"});
         k.put("backup-users", new String[]{"", "comma-separated user names whose connections are backup sessions"});
         k.put("never-users", new String[]{"", "comma-separated user names whose connections are never backup sessions"});
-        k.put("scope", new String[]{"", "comma-separated schemas whose table engines are checked (default: every non-system schema)"});
+        k.put("scope", new String[]{"", "comma-separated schemas whose table engines are checked when a backup session starts (default: the connection's database, or every schema when it has none); a schema read later is checked at its first read"});
         k.put("multi-statements", new String[]{"auto", "whether statements may hold several ';'-separated statements: auto (from allowMultiQueries in the URL or properties), true, false"});
         k.put("lock.long-query-seconds", new String[]{"60", "a statement running longer than this blocks FTWRL (like mydumper --long-query-guard)"});
         k.put("lock.long-query-wait-ms", new String[]{"30000", "how long to wait for long queries (or for the statements that held up a cancelled FTWRL) to end before refusing"});
