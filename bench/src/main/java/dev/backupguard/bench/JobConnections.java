@@ -26,7 +26,15 @@ final class JobConnections {
     }
 
     Connection raw(JdbcDriver driver) throws SQLException {
-        Connection c = server.connect(driver, database);
+        return boundLockWaits(server.connect(driver, database));
+    }
+
+    /** The driver's connection as the unprivileged application user, unguarded. */
+    Connection rawAsApp(JdbcDriver driver) throws SQLException {
+        return boundLockWaits(server.connectAsApp(driver, database));
+    }
+
+    private static Connection boundLockWaits(Connection c) throws SQLException {
         // A benchmark must never hang on a lock: bound every metadata-lock wait (FTWRL, writes behind it).
         try (Statement s = c.createStatement()) {
             s.execute("SET SESSION lock_wait_timeout = 120");

@@ -61,8 +61,9 @@ class BenchSmokeIT {
 
     @Test
     void manyTablesAndAgentStartUpReport() {
-        assertThat(sections.get(7).markdown()).contains("| root (metadata locks released per table) |",
-                "| application user (no BINLOG ADMIN: metadata locks kept) |");
+        for (ManyTables.Arm arm : ManyTables.Arm.values()) {
+            assertThat(row(sections.get(7).markdown(), arm.label + " |")).as(arm.name()).isNotEmpty();
+        }
         String startup = sections.get(6).markdown();
         if (java.nio.file.Files.exists(AgentStartup.agentJar())) {
             assertThat(startup).contains("added by the agent");
