@@ -19,7 +19,7 @@ if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
 fi
 commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo '+changes')"
 exec "$JAVA" -Xmx2g \
-  -Dbackupguard.mariadb.workdir=bench/target/mariadb \
+  -Dbackupguard-test.mariadb.workdir=bench/target/mariadb \
   -Dbench.commit="$commit" \
   -Dbench.jmh.log=bench/target/jmh.log \
   -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \

@@ -20,7 +20,7 @@ import java.util.Map;
  * guarded as the application user (locks kept). Prints wall and client-thread CPU seconds per run.
  *
  * <pre>java -cp bench/target/classes:$(cat bench/target/classpath.txt) \
- *     -Dbackupguard.mariadb.workdir=bench/target/mariadb dev.backupguard.bench.MetadataLockCost 10000 2</pre>
+ *     -Dbackupguard-test.mariadb.workdir=bench/target/mariadb dev.backupguard.bench.MetadataLockCost 10000 2</pre>
  */
 public final class MetadataLockCost {
 

@@ -16,7 +16,7 @@ import java.util.Optional;
  * into test methods, closes the connections a test left open when it ends (no lock or snapshot outlives a test on a
  * shared server), and when a test fails with recordings, writes an HTML report with their timelines to
  * {@code target/backup-guard/<test class>/<test method>.html} (the directory: system property
- * {@code backupguard.harness.reports}) and publishes the recordings as a report entry.
+ * {@code backupguard-harness.reports}) and publishes the recordings as a report entry.
  */
 public final class BackupGuardExtension implements ParameterResolver, TestWatcher {
 
@@ -61,7 +61,7 @@ public final class BackupGuardExtension implements ParameterResolver, TestWatche
         }
         StringWriter text = new StringWriter();
         recorder.print(new PrintWriter(text));
-        String base = System.getProperty("backupguard.harness.reports", "target/backup-guard");
+        String base = System.getProperty("backupguard-harness.reports", "target/backup-guard");
         Path file = Path.of(base, context.getRequiredTestClass().getName(),
                 context.getRequiredTestMethod().getName() + ".html");
         String where;

@@ -45,7 +45,7 @@ class BackupGuardExtensionTest {
     @Test
     void aFailingTestGetsItsRecordingAsReportEntryAndHtmlFileAndItsConnectionsClosed() throws Exception {
         Path reports = Files.createTempDirectory("bg-reports");
-        System.setProperty("backupguard.harness.reports", reports.toString());
+        System.setProperty("backupguard-harness.reports", reports.toString());
         List<ReportEntry> entries = new ArrayList<>();
         SummaryGeneratingListener summary = new SummaryGeneratingListener();
         try {
@@ -58,7 +58,7 @@ class BackupGuardExtensionTest {
                         }
                     });
         } finally {
-            System.clearProperty("backupguard.harness.reports");
+            System.clearProperty("backupguard-harness.reports");
         }
 
         assertThat(summary.getSummary().getTestsFailedCount()).isEqualTo(1);

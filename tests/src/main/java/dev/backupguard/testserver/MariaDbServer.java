@@ -39,7 +39,7 @@ import java.util.stream.Stream;
  *   <li>listens on a free port on 127.0.0.1 only ({@code --bind-address}), TLS off ({@code --skip-ssl}: MariaDB 11.4
  *       otherwise generates a 4096-bit RSA key at every start, which took 29 s on the CI machine);</li>
  *   <li>has its own data directory {@code target/mariadb/run-<pid>-<n>/data}, created fresh by
- *       {@code mariadb-install-db} and deleted on stop ({@code -Dbackupguard.mariadb.keep=true} keeps it);</li>
+ *       {@code mariadb-install-db} and deleted on stop ({@code -Dbackupguard-test.mariadb.keep=true} keeps it);</li>
  *   <li>writes a binary log ({@code log_bin}, {@code server_id=1}, {@code binlog_format=ROW}), InnoDB default;</li>
  *   <li>logs every statement to {@code mysql.general_log} ({@code general_log=1}, {@code log_output=TABLE}), read
  *       with {@link #generalLog(long)}; the fixture's own connection runs with {@code sql_log_off=1} (only its
@@ -52,7 +52,7 @@ import java.util.stream.Stream;
  * <p>Binaries are unpacked once into {@code target/mariadb/mariadb-<version>} and reused. A server left behind by a JVM
  * that was killed with SIGKILL (no shutdown hook runs) is killed by the next start in the same work directory.
  * The work directory is {@code target/mariadb} relative to the working directory (the module's base directory under
- * Maven), or {@code -Dbackupguard.mariadb.workdir=...}.
+ * Maven), or {@code -Dbackupguard-test.mariadb.workdir=...}.
  *
  * <p>Thread-safe.
  */
@@ -132,7 +132,7 @@ public final class MariaDbServer implements AutoCloseable {
     }
 
     private static Path defaultWorkDir() {
-        String configured = System.getProperty("backupguard.mariadb.workdir");
+        String configured = System.getProperty("backupguard-test.mariadb.workdir");
         return Path.of(configured != null && !configured.isBlank() ? configured : "target/mariadb");
     }
 
@@ -335,7 +335,7 @@ public final class MariaDbServer implements AutoCloseable {
                 // the JVM is already shutting down
             }
         }
-        if (deleteData && !Boolean.getBoolean("backupguard.mariadb.keep")) {
+        if (deleteData && !Boolean.getBoolean("backupguard-test.mariadb.keep")) {
             try {
                 MariaDbDistribution.deleteRecursively(runDir);
                 if (socketDir != null) {

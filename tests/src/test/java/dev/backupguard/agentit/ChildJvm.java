@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A program run in a JVM of its own, with or without {@code -javaagent:backup-guard-agent.jar}. The JDKs the agent
- * must work on are the one running the build and those in the system property {@code backupguard.test.jdks}
+ * must work on are the one running the build and those in the system property {@code backupguard-test.jdks}
  * (comma-separated homes; default: the JDK 17 and JDK 25 of the build machine); a listed JDK that is missing fails
  * the test rather than being skipped. Output goes to {@code target/agent-it/<n>-<name>.out|.err} for reading after a
  * failure.
@@ -46,11 +46,11 @@ final class ChildJvm {
     static List<Path> jdks() {
         Set<Path> homes = new LinkedHashSet<>();
         homes.add(Path.of(System.getProperty("java.home")).toAbsolutePath().normalize());
-        for (String h : System.getProperty("backupguard.test.jdks", JDKS).split(",")) {
+        for (String h : System.getProperty("backupguard-test.jdks", JDKS).split(",")) {
             if (!h.isBlank()) {
                 Path home = Path.of(h.trim()).toAbsolutePath().normalize();
                 if (!Files.isExecutable(home.resolve("bin/java"))) {
-                    throw new IllegalStateException("no JDK at " + home + " (set -Dbackupguard.test.jdks to JDK homes)");
+                    throw new IllegalStateException("no JDK at " + home + " (set -Dbackupguard-test.jdks to JDK homes)");
                 }
                 homes.add(home);
             }

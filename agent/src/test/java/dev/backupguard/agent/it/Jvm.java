@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a program in a JVM of its own. The JDKs the agent must work on are the one running the build and those listed
- * in the system property {@code backupguard.test.jdks} (comma-separated homes; default: the JDK 17 and JDK 25 of the
+ * in the system property {@code backupguard-test.jdks} (comma-separated homes; default: the JDK 17 and JDK 25 of the
  * build machine). A listed JDK that is missing fails the test: it is not skipped.
  */
 record Jvm(Path home) {
@@ -22,11 +22,11 @@ record Jvm(Path home) {
     static List<Jvm> all() {
         Set<Path> homes = new LinkedHashSet<>();
         homes.add(Path.of(System.getProperty("java.home")).toAbsolutePath().normalize());
-        for (String h : System.getProperty("backupguard.test.jdks", JDKS).split(",")) {
+        for (String h : System.getProperty("backupguard-test.jdks", JDKS).split(",")) {
             if (!h.isBlank()) {
                 Path home = Path.of(h.trim()).toAbsolutePath().normalize();
                 if (!Files.isExecutable(home.resolve("bin/java"))) {
-                    throw new IllegalStateException("no JDK at " + home + " (set -Dbackupguard.test.jdks to JDK homes)");
+                    throw new IllegalStateException("no JDK at " + home + " (set -Dbackupguard-test.jdks to JDK homes)");
                 }
                 homes.add(home);
             }

@@ -8,7 +8,7 @@ import java.nio.file.StandardCopyOption;
 /**
  * The captured general logs committed as test resources (src/test/resources/generallog) and used by the unit tests and
  * README examples. The integration tests capture them afresh on every run; with
- * {@code -Dbackupguard.harness.refreshSamples=true} they also replace the committed copies.
+ * {@code -Dbackupguard-harness.refresh-samples=true} they also replace the committed copies.
  */
 final class Samples {
 
@@ -18,7 +18,7 @@ final class Samples {
     }
 
     static void offer(Path captured, String name) throws IOException {
-        if (Boolean.getBoolean("backupguard.harness.refreshSamples")) {
+        if (Boolean.getBoolean("backupguard-harness.refresh-samples")) {
             Files.createDirectories(COMMITTED);
             Files.copy(captured, COMMITTED.resolve(name), StandardCopyOption.REPLACE_EXISTING);
         }
