@@ -61,7 +61,8 @@ public final class ManyTables {
             server.execute("SET GLOBAL general_log = 1");
         }
         MarkdownTable table = new MarkdownTable("job", "s", "time ÷ unguarded, paired runs (goal ≤ 1.05)",
-                "ratio of the medians", "CPU ÷ unguarded (client thread + server)", "client thread CPU ÷ unguarded");
+                "ratio of the medians", "CPU ÷ unguarded (client thread + server)", "client thread CPU ÷ unguarded",
+                "client thread CPU s", "server CPU s");
         for (Arm arm : Arm.values()) {
             List<DumpThroughput.Run> mine = runs.get(arm);
             List<DumpThroughput.Run> base = runs.get(arm.baseline());
@@ -69,7 +70,11 @@ public final class ManyTables {
             List<Double> ratios = new ArrayList<>();
             List<Double> cpuRatios = new ArrayList<>();
             List<Double> clientCpuRatios = new ArrayList<>();
+            List<Double> clientCpu = new ArrayList<>();
+            List<Double> serverCpu = new ArrayList<>();
             for (int i = 0; i < mine.size(); i++) {
+                clientCpu.add(mine.get(i).cpu().thread() / 1e9);
+                serverCpu.add(mine.get(i).cpu().server() / 1e9);
                 seconds.add(mine.get(i).seconds());
                 ratios.add(mine.get(i).seconds() / base.get(i).seconds());
                 cpuRatios.add((double) mine.get(i).cpu().total() / base.get(i).cpu().total());
@@ -80,7 +85,8 @@ public final class ManyTables {
                     isBaseline ? "1 (baseline)" : Stats.of(ratios).format(3),
                     isBaseline ? "" : Stats.fmt(Stats.of(seconds).median() / median(base), 3),
                     isBaseline ? "" : Stats.of(cpuRatios).format(3),
-                    isBaseline ? "" : Stats.of(clientCpuRatios).format(3));
+                    isBaseline ? "" : Stats.of(clientCpuRatios).format(3), Stats.of(clientCpu).format(2),
+                    Stats.of(serverCpu).format(2));
         }
         String md = table + "\n"
                 + sizes.tables() + " InnoDB tables of 3 rows (`id INT` key, `VARCHAR(20)`), created in "
