@@ -258,9 +258,8 @@ class ServerFactsIT {
         Connection c = open(driver);
         Future<?> select = inBackground(c, "SELECT SLEEP(2) FROM t LIMIT 1");
         awaitState(c, "User sleep");
-        long t0 = System.nanoTime();
         exec(a, "FLUSH TABLES WITH READ LOCK");
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(1500));
+        // FTWRL returned while the SELECT still sleeps: it did not wait for it.
         assertThat(select.isDone()).isFalse();
         exec(a, "UNLOCK TABLES");
         select.get(10, TimeUnit.SECONDS);
