@@ -26,13 +26,17 @@ import java.util.TreeMap;
  * @param session      {@code backupguard.session}: {@code backup} or {@code never} marks every connection so, or null
  * @param backupUsers  {@code backupguard.backup-users}: user names whose connections are backup sessions
  * @param neverUsers   {@code backupguard.never-users}: user names whose connections never are
+ * @param backupApplications {@code backupguard.backup-applications}: application names (JDBC client info
+ *                     {@code ApplicationName}) whose connections are backup sessions
+ * @param neverApplications {@code backupguard.never-applications}: application names whose connections never are
  * @param scope        {@code backupguard.scope}: schemas whose table engines are checked first (empty: the connection's database)
  * @param multiStatements {@code backupguard.multi-statements}: true, false, or null for auto (from allowMultiQueries)
  * @param lock         the lock guard's bounds
  * @param telemetry    sinks and redaction
  */
 public record Settings(boolean enabled, ProtocolSettings protocol, String session, Set<String> backupUsers,
-                       Set<String> neverUsers, List<String> scope, Boolean multiStatements, LockSettings lock,
+                       Set<String> neverUsers, Set<String> backupApplications, Set<String> neverApplications,
+                       List<String> scope, Boolean multiStatements, LockSettings lock,
                        TelemetrySettings telemetry) {
 
     public static final String PREFIX = "backupguard.";
@@ -55,7 +59,7 @@ public record Settings(boolean enabled, ProtocolSettings protocol, String sessio
                                     int traceQueueCapacity) {
     }
 
-    /** Every key with its default and a one-line description: the README's table is generated from this. */
+    /** Every key with its default and a one-line description: README's table (ReadmeSettingsTableTest keeps them equal). */
     public static final Map<String, String[]> KEYS;
 
     static {
@@ -69,6 +73,8 @@ public record Settings(boolean enabled, ProtocolSettings protocol, String sessio
         k.put("session", new String[]{"", "backup or never: mark every connection of this driver/data source"});
         k.put("backup-users", new String[]{"", "comma-separated user names whose connections are backup sessions"});
         k.put("never-users", new String[]{"", "comma-separated user names whose connections are never backup sessions"});
+        k.put("backup-applications", new String[]{"", "comma-separated application names (JDBC client info ApplicationName) whose connections are backup sessions"});
+        k.put("never-applications", new String[]{"", "comma-separated application names (JDBC client info ApplicationName) whose connections are never backup sessions"});
         k.put("scope", new String[]{"", "comma-separated schemas whose table engines are checked when a backup session starts (default: the connection's database, or every schema when it has none); a schema read later is checked at its first read"});
         k.put("multi-statements", new String[]{"auto", "whether statements may hold several ';'-separated statements: auto (from allowMultiQueries in the URL or properties), true, false"});
         k.put("lock.long-query-seconds", new String[]{"60", "a statement running longer than this blocks FTWRL (like mydumper --long-query-guard)"});
@@ -149,7 +155,8 @@ public record Settings(boolean enabled, ProtocolSettings protocol, String sessio
         String multi = r.get("multi-statements").toLowerCase(Locale.ROOT);
         Boolean multiStatements = multi.equals("auto") ? null : r.bool("multi-statements");
         return new Settings(r.bool("enabled"), protocol, session.isEmpty() ? null : session,
-                lower(r.list("backup-users")), lower(r.list("never-users")), r.list("scope"), multiStatements, lock,
+                lower(r.list("backup-users")), lower(r.list("never-users")), lower(r.list("backup-applications")),
+                lower(r.list("never-applications")), r.list("scope"), multiStatements, lock,
                 telemetry);
     }
 
@@ -165,9 +172,17 @@ public record Settings(boolean enabled, ProtocolSettings protocol, String sessio
                 + " ddl-lock=" + protocol.ddlLock()
                 + (protocol.ruleModes().isEmpty() ? "" : " rules=" + protocol.ruleModes())
                 + (session == null ? "" : " session=" + session)
+                + (backupUsers.isEmpty() ? "" : " backup-users=" + String.join(",", backupUsers))
+                + (neverUsers.isEmpty() ? "" : " never-users=" + String.join(",", neverUsers))
+                + (backupApplications.isEmpty() ? "" : " backup-applications=" + String.join(",", backupApplications))
+                + (neverApplications.isEmpty() ? "" : " never-applications=" + String.join(",", neverApplications))
                 + " lock.wait-ms=" + lock.lockWait().toMillis() + " lock.retries=" + lock.retries()
+                + " lock.retry-backoff-ms=" + lock.retryBackoff().toMillis()
+                + " lock.wait-timeout-seconds=" + lock.lockWaitTimeout().toSeconds()
                 + " lock.hold-ms=" + lock.holdLimit().toMillis()
                 + " lock.long-query-seconds=" + lock.longQueryThreshold().toSeconds()
+                + " lock.long-query-wait-ms=" + lock.longQueryWait().toMillis()
+                + " lock.long-query-filter=" + lock.longQueryFilter().name().toLowerCase(Locale.ROOT)
                 + " lock.kill-long-queries=" + lock.killLongQueries()
                 + (telemetry.traceFile() == null ? "" : " trace.file=" + telemetry.traceFile())
                 + (telemetry.coordinatesFile() == null ? "" : " coordinates.file=" + telemetry.coordinatesFile())
@@ -175,7 +190,8 @@ public record Settings(boolean enabled, ProtocolSettings protocol, String sessio
     }
 
     public Settings withProtocol(ProtocolSettings p) {
-        return new Settings(enabled, p, session, backupUsers, neverUsers, scope, multiStatements, lock, telemetry);
+        return new Settings(enabled, p, session, backupUsers, neverUsers, backupApplications, neverApplications, scope,
+                multiStatements, lock, telemetry);
     }
 
     /** Reads typed values with defaults from {@link #KEYS}; every error names the key. */

@@ -103,6 +103,37 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
         } else if ("backup".equals(settings.session())
                 || (lowerUser != null && settings.backupUsers().contains(lowerUser))) {
             protocol.markBackup();
+        } else if (hasApplicationRules()) {
+            // Only when application rules are configured. Both Connector/Js keep client info locally (MySQL
+            // Connector/J's default CommentClientInfoProvider, MariaDB Connector/J's Properties): no round trip.
+            try {
+                markByApplication(delegate.getClientInfo(APPLICATION_NAME));
+            } catch (SQLException | RuntimeException e) {
+                // A driver without client info cannot name the application; the other rules still apply.
+            }
+        }
+    }
+
+    /** The JDBC 4.0 client info property naming the application (java.sql.Connection#getClientInfo). */
+    static final String APPLICATION_NAME = "ApplicationName";
+
+    private boolean hasApplicationRules() {
+        return !settings.backupApplications().isEmpty() || !settings.neverApplications().isEmpty();
+    }
+
+    /**
+     * The application-name rules. Also applied when the application names itself after connecting (setClientInfo),
+     * as long as the connection has not yet started a backup session: recognition happens before the first read.
+     */
+    private void markByApplication(String application) {
+        if (application == null || protocol.isBackupSession() || protocol.isNeverBackup()) {
+            return;
+        }
+        String name = application.toLowerCase(java.util.Locale.ROOT);
+        if (settings.neverApplications().contains(name)) {
+            protocol.markNever();
+        } else if (settings.backupApplications().contains(name)) {
+            protocol.markBackup();
         }
     }
 
@@ -1048,11 +1079,17 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
     @Override
     public void setClientInfo(String name, String value) throws SQLClientInfoException {
         delegate.setClientInfo(name, value);
+        if (APPLICATION_NAME.equalsIgnoreCase(name) && hasApplicationRules()) {
+            markByApplication(value);
+        }
     }
 
     @Override
     public void setClientInfo(Properties properties) throws SQLClientInfoException {
         delegate.setClientInfo(properties);
+        if (properties != null && hasApplicationRules()) {
+            markByApplication(properties.getProperty(APPLICATION_NAME));
+        }
     }
 
     @Override
