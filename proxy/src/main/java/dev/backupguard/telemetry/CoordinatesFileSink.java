@@ -99,9 +99,11 @@ public final class CoordinatesFileSink extends BackgroundWriter {
     private static String how(BinlogCoordinates.Source source) {
         return switch (source) {
             case SNAPSHOT_STATUS -> "SHOW STATUS LIKE 'binlog_snapshot_%' inside the consistent snapshot (no global "
-                    + "lock; the server reports the snapshot's own position)";
+                    + "lock; the server reports the snapshot's own position); on MariaDB the GTID position is "
+                    + "BINLOG_GTID_POS of that file and position";
             case LOCKED_BINLOG_STATUS -> "SHOW MASTER STATUS while FLUSH TABLES WITH READ LOCK was held, after START "
-                    + "TRANSACTION WITH CONSISTENT SNAPSHOT (nothing could commit in between)";
+                    + "TRANSACTION WITH CONSISTENT SNAPSHOT (nothing could commit in between); on MariaDB the GTID "
+                    + "position is BINLOG_GTID_POS of that file and position, read after UNLOCK TABLES";
         };
     }
 
