@@ -462,6 +462,13 @@ class TelemetryIT {
         }
         byte[] jfrBytes = Files.readAllBytes(jfrFile);
         long session = (Long) sessionEvents().get(0).get("session");
+        // The MXBean's last summary, every item (reasons included) as text, and its log line.
+        StringBuilder mxbeanText = new StringBuilder();
+        for (String key : lastSummary.getCompositeType().keySet()) {
+            Object value = lastSummary.get(key);
+            mxbeanText.append(key).append('=')
+                    .append(value instanceof Object[] array ? java.util.Arrays.toString(array) : value).append('\n');
+        }
 
         // The sinks did see the statements that carried the secrets (redacted), so the checks below mean something.
         assertThat(traceText).contains("IDENTIFIED BY ?").contains("WHERE note <> ?");
@@ -469,6 +476,8 @@ class TelemetryIT {
                 .contains("IDENTIFIED BY ?");
         assertThat(jfrText).contains("IDENTIFIED BY ?");
         assertThat(refusalMessage).contains("IDENTIFIED BY ?");
+        assertThat(mxbeanText).contains("sessionId=" + session + "\n").contains("refusals=1\n");
+        assertThat(lastSummaryLine).contains("session=" + session + " ");
         for (String secret : secrets) {
             assertThat(traceText).as("trace file").doesNotContain(secret);
             assertThat(logText).as("SLF4J log").doesNotContain(secret);
@@ -477,6 +486,8 @@ class TelemetryIT {
             assertThat(indexOf(jfrBytes, secret.getBytes(StandardCharsets.UTF_8))).as("JFR file, UTF-8").isNegative();
             assertThat(indexOf(jfrBytes, secret.getBytes(StandardCharsets.UTF_16BE))).as("JFR file, UTF-16").isNegative();
             assertThat(refusalMessage).as("the refusal's message").doesNotContain(secret);
+            assertThat(mxbeanText.toString()).as("MXBean LastSessionSummary").doesNotContain(secret);
+            assertThat(lastSummaryLine).as("MXBean LastSessionSummaryLine").doesNotContain(secret);
         }
         assertThat(rowsSeen).as("the job read the canary row").isEqualTo(4);
     }
