@@ -244,7 +244,13 @@ public final class RecordingAssert extends AbstractAssert<RecordingAssert, Recor
                 + (w.to() == 0 ? " and never released before the session ended" : "") + ":", s, marked, notes);
     }
 
-    /** Every data read of the backup session happened inside its consistent snapshot. */
+    /**
+     * Every data read of the backup session (a read of table rows, from the statement that made the connection a
+     * backup session on) happened while its consistent snapshot was open. Only data reads are checked: not where the
+     * binlog coordinates were read (a snapshot started after UNLOCK TABLES passes; {@link #isConsistentBackup()}
+     * catches it), not metadata reads such as SHOW CREATE TABLE. Reads under the global read lock without a snapshot
+     * fail it, although such a dump is consistent.
+     */
     public RecordingAssert readOnlyInsideSnapshot() {
         AuditedSession s = audit();
         Set<Integer> outside = new TreeSet<>();
