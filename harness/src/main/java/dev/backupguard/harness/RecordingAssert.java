@@ -225,7 +225,7 @@ public final class RecordingAssert extends AbstractAssert<RecordingAssert, Recor
         for (Window w : s.windows(Window.Lane.GLOBAL_LOCK)) {
             long micros = s.toMicros(w) - s.fromMicros(w);
             if (micros > limit.toNanos() / 1000) {
-                return lockTooLong(s, w, micros / 1000.0 + " ms", limit.toMillis() + " ms");
+                return lockTooLong(s, w, micros / 1000.0 + " ms", (limit.toNanos() / 1000) / 1000.0 + " ms");
             }
         }
         return this;

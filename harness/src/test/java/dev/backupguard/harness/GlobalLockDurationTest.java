@@ -63,7 +63,7 @@ class GlobalLockDurationTest {
 
         assertThatThrownBy(() -> assertThat(r).heldGlobalReadLockForAtMost(Duration.ofMillis(3)))
                 .isInstanceOf(AssertionError.class)
-                .hasMessageContaining("Expected the global read lock to be held for at most 3 ms, but it was held for "
+                .hasMessageContaining("Expected the global read lock to be held for at most 3.0 ms, but it was held for "
                         + "4.0 ms:")
                 .hasMessageContaining("connection 1: 9 statements reached the server")
                 .hasMessageMatching("(?s).*\n  > +2 +job +FLUSH TABLES WITH READ LOCK\n +\\^ global read lock taken "
@@ -89,7 +89,7 @@ class GlobalLockDurationTest {
 
         assertThat(r).heldGlobalReadLockForAtMost(Duration.ofNanos(89_800_000));
         assertThatThrownBy(() -> assertThat(r).heldGlobalReadLockForAtMost(Duration.ofMillis(10)))
-                .hasMessageContaining("at most 10 ms, but it was held for 89.8 ms and never released before the "
+                .hasMessageContaining("at most 10.0 ms, but it was held for 89.8 ms and never released before the "
                         + "session ended:")
                 // the FTWRL is marked with the rules it broke and, after them, where the lock was taken
                 .hasMessageMatching("(?s).*\n  > +1 +job +FLUSH TABLES WITH READ LOCK\n +\\^ flush-before-lock "
