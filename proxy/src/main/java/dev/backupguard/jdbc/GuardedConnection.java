@@ -378,13 +378,7 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
     private void readCoordinates(BinlogCoordinates.Source source) throws SQLException {
         BinlogCoordinates c;
         try {
-            c = CoordinatesReader.read(source, protocol.facts(), st -> {
-                long t0 = recorder.starting(st);
-                ResultSet rs = internal().executeQuery(st.sql());
-                report(protocol.sent(st));
-                recorder.finished(st, Action.INJECTED, t0, false);
-                return rs;
-            });
+            c = CoordinatesReader.read(source, protocol.facts(), this::injectedQuery);
         } catch (SQLException e) {
             recover(e);
             throw e;
@@ -393,18 +387,21 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
         recorder.coordinates(c, !CoordinatesReader.needsCompletion(c, protocol.facts()));
     }
 
+    /** A coordinates query the guard injects: sent on the internal statement, reported and recorded as injected. */
+    private ResultSet injectedQuery(Statement st) throws SQLException {
+        long t0 = recorder.starting(st);
+        ResultSet rs = internal().executeQuery(st.sql());
+        report(protocol.sent(st));
+        recorder.finished(st, Action.INJECTED, t0, false);
+        return rs;
+    }
+
     /** After the lock is gone: the GTID position of coordinates read under it (MariaDB: BINLOG_GTID_POS). */
     private void completeCoordinates() throws SQLException {
         BinlogCoordinates c = protocol.coordinates();
         BinlogCoordinates completed;
         try {
-            completed = CoordinatesReader.complete(c, protocol.facts(), st -> {
-                long t0 = recorder.starting(st);
-                ResultSet rs = internal().executeQuery(st.sql());
-                report(protocol.sent(st));
-                recorder.finished(st, Action.INJECTED, t0, false);
-                return rs;
-            });
+            completed = CoordinatesReader.complete(c, protocol.facts(), this::injectedQuery);
         } catch (SQLException e) {
             recover(e);
             throw e;
