@@ -171,7 +171,7 @@ final class SetForms {
     }
 
     /** {@code =} or {@code :=}. */
-    private static void skipAssignmentOperator(Lexer lx) {
+    static void skipAssignmentOperator(Lexer lx) {
         if (lx.isPunct(':')) {
             lx.next();
         }
@@ -210,7 +210,7 @@ final class SetForms {
     }
 
     /** Moves past the next top-level comma, or to the end. */
-    private static void skipToNextAssignment(Lexer lx) {
+    static void skipToNextAssignment(Lexer lx) {
         int depth = 0;
         while (lx.type() != Lexer.END) {
             if (lx.isPunct('(')) {
