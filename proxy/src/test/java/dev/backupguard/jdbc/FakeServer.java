@@ -61,7 +61,7 @@ final class FakeServer {
             return rows(List.of(List.of("11.4.5-MariaDB-log", "MariaDB Server", 1L, 1L, 42L, "shop")));
         }
         if (sql.contains("tx_isolation")) {
-            return rows(List.of(List.of("REPEATABLE-READ", "0-1-17")));
+            return rows(List.of(List.of("REPEATABLE-READ", "0-1-17", "STRICT_TRANS_TABLES")));
         }
         if (sql.startsWith("SHOW STATUS LIKE 'binlog_snapshot")) {
             return rows(List.of(List.of("Binlog_snapshot_file", "binlog.000001"),
