@@ -119,6 +119,50 @@ class SessionStateFactsIT {
         exec(reader, "ROLLBACK");
     }
 
+    /** A replica runs with read_only=1: the check still tells (its user has no privilege the flag would stop). */
+    @Test
+    void onAReadOnlyServerTheLockCheckStillTells() throws SQLException {
+        Connection reader = reader(JdbcDriver.MARIADB);
+        server.execute("SET GLOBAL read_only = 1");
+        try {
+            assertThat(errorCode(reader, LOCK_CHECK)).isEqualTo(1054);
+            exec(reader, "FLUSH TABLES WITH READ LOCK");
+            assertThat(errorCode(reader, LOCK_CHECK)).isEqualTo(1223);
+            exec(reader, "UNLOCK TABLES");
+        } finally {
+            server.execute("SET GLOBAL read_only = 0");
+        }
+    }
+
+    @Test
+    void inAReadOnlyTransactionTheLockCheckCannotTell() throws SQLException {
+        Connection reader = reader(JdbcDriver.MARIADB);
+        exec(reader, "START TRANSACTION READ ONLY");
+        assertThat(errorCode(reader, LOCK_CHECK)).isEqualTo(1792);
+        exec(reader, "ROLLBACK");
+        exec(reader, "FLUSH TABLES WITH READ LOCK");
+        exec(reader, "START TRANSACTION READ ONLY");
+        assertThat(errorCode(reader, LOCK_CHECK)).isEqualTo(1792);
+        exec(reader, "ROLLBACK");
+        exec(reader, "UNLOCK TABLES");
+    }
+
+    @Test
+    void writesThatDoNotTell() throws SQLException {
+        Connection root = DriverManager.getConnection(server.url(JdbcDriver.MARIADB, db), server.rootUser(),
+                server.rootPassword());
+        connections.add(root);
+        exec(root, "CREATE TEMPORARY TABLE tmp (i INT)");
+        exec(root, "FLUSH TABLES WITH READ LOCK");
+
+        assertThat(errorCode(root, "DELETE FROM no_such_table")).as("existence is checked first").isEqualTo(1146);
+        assertThat(errorCode(root, "INSERT INTO tmp VALUES (1)")).as("temporary tables are not blocked").isZero();
+        exec(root, "UNLOCK TABLES");
+        exec(root, "START TRANSACTION WITH CONSISTENT SNAPSHOT");
+        assertThat(errorCode(root, "BACKUP STAGE FLUSH")).as("no backup stage started").isEqualTo(4146);
+        assertThat(valueOrError(root, "SELECT @@in_transaction")).as("yet it committed").isEqualTo("0");
+    }
+
     @Test
     void noSessionReadableTableNamesTheGlobalReadLockHolder() throws SQLException {
         Connection reader = reader(JdbcDriver.MARIADB);
