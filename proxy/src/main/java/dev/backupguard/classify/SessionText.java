@@ -209,23 +209,11 @@ public final class SessionText {
 
     /** MariaDB's {@code SET STATEMENT var = value [, ...] FOR statement}: moves to the statement. */
     private static void skipSetStatementPrefix(Lexer lx) {
-        if (!lx.is("SET")) {
-            return;
-        }
-        lx.next();
-        if (!lx.accept("STATEMENT")) {
-            return;
-        }
-        int depth = 0;
-        while (lx.type() != Lexer.END) {
-            if (lx.isPunct('(')) {
-                depth++;
-            } else if (lx.isPunct(')')) {
-                depth--;
-            } else if (depth <= 0 && lx.accept("FOR")) {
-                return;
-            }
+        if (lx.is("SET")) {
             lx.next();
+            if (lx.accept("STATEMENT")) {
+                SetForms.skipPastFor(lx);
+            }
         }
     }
 

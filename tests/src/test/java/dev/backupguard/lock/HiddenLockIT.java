@@ -63,31 +63,17 @@ class HiddenLockIT {
 
     // ------------------------------------------------------------------------------------------ dynamic SQL
 
-    @Test
-    void executeImmediateOfFtwrlIsGuarded() throws Exception {
+    /** The job's statements, one after the other (separated by {@code |}). */
+    @ParameterizedTest
+    @ValueSource(strings = {"EXECUTE IMMEDIATE 'FLUSH TABLES WITH READ LOCK'",
+        "PREPARE s FROM 'FLUSH TABLES WITH READ LOCK' | EXECUTE s",
+        "SET @v = 'FLUSH TABLES WITH READ LOCK' | EXECUTE IMMEDIATE @v"})
+    void ftwrlRunByDynamicSqlIsGuarded(String statements) throws Exception {
         try (LockScenario s = new LockScenario(server, db)) {
             Connection backup = s.guarded(JOB_LOCK_BOUNDED);
-            LockScenario.exec(backup, "EXECUTE IMMEDIATE 'FLUSH TABLES WITH READ LOCK'");
-            assertTheLockIsSeenAndBounded(s, backup);
-        }
-    }
-
-    @Test
-    void prepareThenExecuteOfFtwrlIsGuarded() throws Exception {
-        try (LockScenario s = new LockScenario(server, db)) {
-            Connection backup = s.guarded(JOB_LOCK_BOUNDED);
-            LockScenario.exec(backup, "PREPARE s FROM 'FLUSH TABLES WITH READ LOCK'");
-            LockScenario.exec(backup, "EXECUTE s");
-            assertTheLockIsSeenAndBounded(s, backup);
-        }
-    }
-
-    @Test
-    void executeImmediateOfAUserVariableSetOnTheConnectionIsGuarded() throws Exception {
-        try (LockScenario s = new LockScenario(server, db)) {
-            Connection backup = s.guarded(JOB_LOCK_BOUNDED);
-            LockScenario.exec(backup, "SET @v = 'FLUSH TABLES WITH READ LOCK'");
-            LockScenario.exec(backup, "EXECUTE IMMEDIATE @v");
+            for (String sql : statements.split(" \\| ")) {
+                LockScenario.exec(backup, sql);
+            }
             assertTheLockIsSeenAndBounded(s, backup);
         }
     }
