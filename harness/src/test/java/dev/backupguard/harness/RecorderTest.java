@@ -41,7 +41,7 @@ class RecorderTest {
                     "SET autocommit=0",
                     "/* backup-guard probe */ SELECT VERSION(), @@version_comment, @@log_bin, @@server_id, "
                             + "CONNECTION_ID(), DATABASE()",
-                    "/* backup-guard probe */ SELECT @@SESSION.tx_isolation, @@GLOBAL.gtid_binlog_pos",
+                    "/* backup-guard probe */ SELECT @@SESSION.tx_isolation, @@GLOBAL.gtid_binlog_pos, @@SESSION.sql_mode",
                     sent.get(3).sql(),
                     "SELECT * FROM accounts WHERE owner = 'it''s' AND id > 0",
                     "COMMIT");

@@ -16,7 +16,9 @@ import java.util.List;
  *       reference, so a 10 MB INSERT is classified after a few tokens.</li>
  * </ul>
  *
- * Thread-safe and stateless.
+ * Thread-safe and stateless: the text is read under the default sql_mode, and every executable comment is SQL. A
+ * connection reads its statements under what its server session knows (sql_mode, server version, prepared
+ * statements) with a {@link SessionText}.
  */
 public final class Classifier {
 

@@ -87,6 +87,18 @@ public enum Kind {
     KILL,
     /** {@code USE d}; the database is {@link Statement#name()}. */
     USE,
-    /** Anything else: CALL, DO, HANDLER, GRANT, ANALYZE, XA, PREPARE, EXECUTE, compound statements, unknown. */
-    OTHER
+    /**
+     * Anything else: CALL, DO, HANDLER, GRANT, ANALYZE, XA, PREPARE, EXECUTE, compound statements, unknown. A
+     * connection's {@link SessionText} reads EXECUTE as the statement it runs, and the statements it cannot see into
+     * as {@link #OPAQUE}.
+     */
+    OTHER,
+    /**
+     * A statement whose effect backup-guard cannot see, produced by {@link SessionText} (never by the stateless
+     * {@link Classifier}): CALL, a compound statement ({@code BEGIN NOT ATOMIC ... END}, IF, CASE, LOOP, REPEAT, WHILE,
+     * FOR, a labelled block), EXECUTE of a prepared statement or {@code @variable} it never saw or whose text it cannot
+     * read, and text that reads differently under an sql_mode or server version it does not know
+     * ({@link Statement#F_AMBIGUOUS}). It may take the global read lock or end the snapshot unseen.
+     */
+    OPAQUE
 }

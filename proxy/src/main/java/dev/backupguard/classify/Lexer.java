@@ -17,16 +17,22 @@ import java.util.List;
  *
  * <h2>Lexical rules (MySQL 8.4 manual: "Comments", "String Literals", "Schema Object Names"; MariaDB "Comment Syntax")</h2>
  * <ul>
- *   <li>{@code /*!} and MariaDB's {@code /*M!} open an executable comment: up to six version digits are skipped and
- *       the content is lexed as SQL (whatever the version: the server that runs a backup is recent) until the
- *       {@code *}{@code /} that closes it.</li>
+ *   <li>{@code /*!} and MariaDB's {@code /*M!} open an executable comment, lexed as SQL until the
+ *       {@code *}{@code /} that closes it. With a {@link Dialect} that knows the server's version, a versioned comment
+ *       above it is skipped as the server skips it (docs/server-facts.md, fact 10): MariaDB reads five digits, or six
+ *       when a sixth follows, skips {@code /*!} versions 50700 to 99999 (MySQL-only syntax) but not {@code /*M!} ones,
+ *       and takes fewer than five digits as SQL; MySQL (8.4 manual, "Comments") reads five digits, or six followed by
+ *       whitespace from 8.1, and {@code /*M!} is an ordinary comment to it. A skipped comment may hold one nested
+ *       comment. With an unknown version every executable comment is SQL (up to six digits skipped).</li>
  *   <li>Other comments are skipped: {@code /* ... *}{@code /}, {@code #} to end of line, and {@code --} to end of line
  *       only when a space or control character (or the end) follows, so {@code 5--1} is arithmetic. While skipping a
  *       comment the hints {@code backup-guard:backup} and {@code backup-guard:never} are recognised when they are the
  *       whole comment (whitespace around the words and the colon allowed, any case).</li>
- *   <li>{@code '...'} and {@code "..."} are strings with doubled-quote and backslash escapes (the default sql_mode;
- *       under NO_BACKSLASH_ESCAPES a string ending in a backslash would be read as unterminated). A double-quoted
- *       string is also accepted where a name is expected, as under ANSI_QUOTES.</li>
+ *   <li>{@code '...'} and {@code "..."} are strings with doubled-quote and backslash escapes ("String Literals");
+ *       under the dialect's NO_BACKSLASH_ESCAPES a backslash is an ordinary character, under its ANSI_QUOTES
+ *       {@code "..."} is a name. A double-quoted string is also accepted where a name is expected. Where a backslash
+ *       inside quotes, a {@code "} token or a versioned comment would read differently under a part of the dialect
+ *       that is unknown, {@link #sensitivity()} says so.</li>
  *   <li>{@code `...`} is a name with doubled-backtick escapes and no backslash escapes.</li>
  *   <li>Unquoted words are runs of ASCII letters, digits, {@code _}, {@code $} and characters U+0080 and above.
  *       Surrogates are marked malformed: MySQL identifiers are limited to U+0080..U+FFFF, and a lone surrogate
@@ -79,9 +85,18 @@ final class Lexer {
         WORD_CHAR['$'] = true;
     }
 
+    /** A backslash inside a string while NO_BACKSLASH_ESCAPES is unknown: under it the string would end elsewhere. */
+    static final int BACKSLASH_IN_QUOTES = 1;
+    /** A {@code "} token while ANSI_QUOTES is unknown: under it the token is a name (whose backslashes do not escape). */
+    static final int DOUBLE_QUOTE = 1 << 1;
+    /** A versioned executable comment read with an unknown server version. */
+    static final int VERSIONED_COMMENT = 1 << 2;
+
     private final String sql;
     private final int end;
     private final boolean bounded;
+    private Dialect dialect;
+    private int sensitivity;
     /** Queries are classified by their leading keyword only ({@link Classifier#classifyLeading}). */
     private boolean shallow;
     private int limit;
@@ -112,10 +127,25 @@ final class Lexer {
      * @param bounded whether {@link #SCAN_LIMIT} applies (classification) or not (splitting multi-statement text)
      */
     Lexer(String sql, boolean bounded) {
+        this(sql, bounded, Dialect.UNKNOWN);
+    }
+
+    Lexer(String sql, boolean bounded, Dialect dialect) {
         this.sql = sql;
         this.end = sql.length();
         this.limit = end;
         this.bounded = bounded;
+        this.dialect = dialect;
+    }
+
+    /** How the rest of the text is read: a SET sql_mode part of multi-statement text changes it for the next parts. */
+    void dialect(Dialect dialect) {
+        this.dialect = dialect;
+    }
+
+    /** Where the text read so far depends on an unknown part of the dialect: a bit set of the constants above. */
+    int sensitivity() {
+        return sensitivity;
     }
 
     // ---------------------------------------------------------------- entry points
@@ -138,6 +168,12 @@ final class Lexer {
         return LeadingKeywords.recognize(lx);
     }
 
+    /** Queries are to be classified by their leading keyword only ({@link Classifier#classifyLeading}). */
+    Lexer leadingOnly() {
+        shallow = true;
+        return this;
+    }
+
     /** Whether a query is to be classified by its leading keyword only. */
     boolean shallow() {
         return shallow;
@@ -156,29 +192,49 @@ final class Lexer {
         List<Statement> parts = new ArrayList<>(2);
         int partStart = 0;
         while (true) {
-            while (splitter.next() != END) {
-                // only the position of the next top-level ';' matters here
-            }
-            if (!splitter.atSemicolon && partStart == 0) {
+            int partEnd = splitter.nextPartEnd();
+            if (partEnd == sql.length() && partStart == 0) {
                 // No ';' at all: one statement, which keeps the caller's String as its text.
                 return List.of(classifyFirst(sql));
             }
-            int partEnd = splitter.atSemicolon ? splitter.start : sql.length();
             Statement part = classifyPart(sql, partStart, partEnd);
             if (part != null) {
                 parts.add(part);
             }
-            if (!splitter.atSemicolon) {
+            if (partEnd == sql.length()) {
                 break;
             }
             partStart = partEnd + 1;
-            splitter.resumeAfterSemicolon();
         }
         return parts.isEmpty() ? List.of(classifyFirst(sql)) : List.copyOf(parts);
     }
 
+    /**
+     * Splitting: the position of the next top-level {@code ;} (the text's length when there is none), after which
+     * the lexer goes on from there. Unbounded lexers only.
+     */
+    int nextPartEnd() {
+        if (atSemicolon) {
+            resumeAfterSemicolon();
+        }
+        while (next() != END) {
+            // only the position of the next top-level ';' matters here
+        }
+        return atSemicolon ? start : sql.length();
+    }
+
     /** One part of multi-statement text, trimmed of whitespace; null when it is empty or a comment without hint. */
     private static Statement classifyPart(String sql, int from, int to) {
+        String text = partText(sql, from, to);
+        if (text == null) {
+            return null;
+        }
+        Statement statement = classifyFirst(text);
+        return statement.kind() == Kind.EMPTY && statement.flags() == 0 ? null : statement;
+    }
+
+    /** The text of one part, trimmed of whitespace; null when it is empty. */
+    static String partText(String sql, int from, int to) {
         while (from < to && isSpace(sql.charAt(from))) {
             from++;
         }
@@ -188,9 +244,7 @@ final class Lexer {
         if (from == to) {
             return null;
         }
-        String text = from == 0 && to == sql.length() ? sql : sql.substring(from, to);
-        Statement statement = classifyFirst(text);
-        return statement.kind() == Kind.EMPTY && statement.flags() == 0 ? null : statement;
+        return from == 0 && to == sql.length() ? sql : sql.substring(from, to);
     }
 
     // ---------------------------------------------------------------- tokens
@@ -221,8 +275,13 @@ final class Lexer {
         }
         switch (c) {
             case '\'':
+                return quoted(c, STRING, !dialect.noBackslashEscapes());
             case '"':
-                return quoted(c, STRING, true);
+                if ((dialect.unknownModes() & Dialect.ANSI_QUOTES) != 0) {
+                    sensitivity |= DOUBLE_QUOTE;
+                }
+                return dialect.ansiQuotes() ? quoted(c, QUOTED_NAME, false)
+                        : quoted(c, STRING, !dialect.noBackslashEscapes());
             case '`':
                 return quoted(c, QUOTED_NAME, false);
             case ';':
@@ -284,10 +343,15 @@ final class Lexer {
                 escaped = esc;
                 return type = kind;
             }
-            if (c == '\\' && backslashEscapes) {
-                esc = true;
-                i += 2;
-                continue;
+            if (c == '\\' && kind == STRING) {
+                if ((dialect.unknownModes() & Dialect.NO_BACKSLASH_ESCAPES) != 0) {
+                    sensitivity |= BACKSLASH_IN_QUOTES;
+                }
+                if (backslashEscapes) {
+                    esc = true;
+                    i += 2;
+                    continue;
+                }
             }
             i++;
         }
@@ -315,9 +379,9 @@ final class Lexer {
             } else if (c == '/' && charAt(pos + 1) == '*') {
                 char third = charAt(pos + 2);
                 if (third == '!') {
-                    enterExecutableComment(pos + 3);
+                    executableComment(pos + 3, false);
                 } else if (third == 'M' && charAt(pos + 3) == '!') {
-                    enterExecutableComment(pos + 4);
+                    executableComment(pos + 4, true);
                 } else {
                     skipBlockComment();
                 }
@@ -334,14 +398,71 @@ final class Lexer {
         }
     }
 
-    private void enterExecutableComment(int afterBang) {
-        int i = afterBang;
-        // MySQL reads a five-digit version (six from 8.0); MariaDB's /*M! takes six.
-        while (i < limit && i - afterBang < 6 && isDigit(sql.charAt(i))) {
-            i++;
+    /**
+     * At {@code /*!} or {@code /*M!} ({@code afterBang} just past the {@code !}): enters the comment as SQL, or skips it
+     * when the dialect's server would (see the class comment for the rules; docs/server-facts.md, fact 10).
+     */
+    private void executableComment(int afterBang, boolean mariadbForm) {
+        int digits = 0;
+        while (digits < 6 && isDigit(charAt(afterBang + digits))) {
+            digits++;
         }
-        pos = i;
+        if (!dialect.versionKnown()) {
+            if (digits >= 5) {
+                sensitivity |= VERSIONED_COMMENT;
+            }
+            enterExecutableComment(afterBang + digits); // as before: SQL, whatever the version
+            return;
+        }
+        if (mariadbForm && !dialect.mariadb()) {
+            skipBlockComment(); // MySQL knows no /*M!: an ordinary comment
+            return;
+        }
+        if (digits < 5) {
+            enterExecutableComment(afterBang); // no version: the digits are SQL
+            return;
+        }
+        int length = 5;
+        if (digits == 6 && (dialect.mariadb() || (dialect.version() >= 80100 && isSpace(charAt(afterBang + 6))))) {
+            length = 6;
+        }
+        int version = Integer.parseInt(sql, afterBang, afterBang + length, 10);
+        boolean mysqlOnly = dialect.mariadb() && !mariadbForm && version >= 50700 && version <= 99999;
+        if (version <= dialect.version() && !mysqlOnly) {
+            enterExecutableComment(afterBang + length);
+        } else {
+            skipVersionedComment(afterBang + length);
+        }
+    }
+
+    private void enterExecutableComment(int contentStart) {
+        pos = contentStart;
         inExecutableComment = true;
+    }
+
+    /** A versioned comment the server skips: up to its closing mark, one nested comment allowed inside. */
+    private void skipVersionedComment(int from) {
+        boolean nested = false;
+        for (int i = from; i + 1 < limit; i++) {
+            char c = sql.charAt(i);
+            if (c == '/' && sql.charAt(i + 1) == '*' && !nested) {
+                nested = true;
+                i++;
+            } else if (c == '*' && sql.charAt(i + 1) == '/') {
+                if (!nested) {
+                    pos = i + 2;
+                    return;
+                }
+                nested = false;
+                i++;
+            }
+        }
+        pos = limit;
+        if (limit < end) {
+            truncated = true;
+        } else {
+            flags |= F_MALFORMED;
+        }
     }
 
     private void skipBlockComment() {
@@ -488,7 +609,11 @@ final class Lexer {
         return type == WORD && isDigit(sql.charAt(start));
     }
 
-    /** The current token's text: a word as written, a quoted token without its quotes and unescaped. */
+    /**
+     * The current token's text: a word as written, a quoted token without its quotes and unescaped as the server reads
+     * it (MySQL 8.4 manual, "String Literals": {@code \0 \b \n \r \t \Z} are control characters, {@code \%} and
+     * {@code \_} keep their backslash, any other escaped character is itself; names have no backslash escapes).
+     */
     String text() {
         if (type == WORD) {
             return sql.substring(start, stop);
@@ -502,13 +627,26 @@ final class Lexer {
             return sql.substring(from, to);
         }
         char quote = sql.charAt(start);
+        boolean backslashes = type == STRING && !dialect.noBackslashEscapes();
         StringBuilder text = new StringBuilder(to - from);
         for (int i = from; i < to; i++) {
             char c = sql.charAt(i);
             if (c == quote) {
                 i++; // doubled quote: keep one
-            } else if (c == '\\' && quote != '`' && i + 1 < to) {
+            } else if (c == '\\' && backslashes && i + 1 < to) {
                 c = sql.charAt(++i);
+                switch (c) {
+                    case '0' -> c = '\0';
+                    case 'b' -> c = '\b';
+                    case 'n' -> c = '\n';
+                    case 'r' -> c = '\r';
+                    case 't' -> c = '\t';
+                    case 'Z' -> c = '\u001A';
+                    case '%', '_' -> text.append('\\');
+                    default -> {
+                        // the character itself
+                    }
+                }
             }
             text.append(c);
         }

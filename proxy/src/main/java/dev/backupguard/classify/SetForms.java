@@ -171,7 +171,7 @@ final class SetForms {
     }
 
     /** {@code =} or {@code :=}. */
-    private static void skipAssignmentOperator(Lexer lx) {
+    static void skipAssignmentOperator(Lexer lx) {
         if (lx.isPunct(':')) {
             lx.next();
         }
@@ -210,19 +210,30 @@ final class SetForms {
     }
 
     /** Moves past the next top-level comma, or to the end. */
-    private static void skipToNextAssignment(Lexer lx) {
+    static void skipToNextAssignment(Lexer lx) {
+        skipPast(lx, null);
+    }
+
+    /** Moves past the next top-level FOR (true), or to the end (false). */
+    static boolean skipPastFor(Lexer lx) {
+        return skipPast(lx, "FOR");
+    }
+
+    /** Moves past the next top-level comma, or {@code keyword} when given; false when the end came first. */
+    private static boolean skipPast(Lexer lx, String keyword) {
         int depth = 0;
         while (lx.type() != Lexer.END) {
             if (lx.isPunct('(')) {
                 depth++;
             } else if (lx.isPunct(')')) {
                 depth--;
-            } else if (depth <= 0 && lx.isPunct(',')) {
+            } else if (depth <= 0 && (keyword == null ? lx.isPunct(',') : lx.is(keyword))) {
                 lx.next();
-                return;
+                return true;
             }
             lx.next();
         }
+        return false;
     }
 
     /**
@@ -230,21 +241,12 @@ final class SetForms {
      * so the statement after FOR is what this is.
      */
     private static Statement statementFor(Lexer lx) {
-        int depth = 0;
-        while (lx.type() != Lexer.END) {
-            if (lx.isPunct('(')) {
-                depth++;
-            } else if (lx.isPunct(')')) {
-                depth--;
-            } else if (depth <= 0 && lx.is("FOR")) {
-                lx.next();
-                if (lx.type() == Lexer.END) {
-                    return lx.statement(Kind.SET_OTHER, lx.truncated() ? 0 : F_MALFORMED);
-                }
-                return null;
-            }
-            lx.next();
+        if (!skipPastFor(lx)) {
+            return lx.statement(Kind.SET_OTHER, 0);
         }
-        return lx.statement(Kind.SET_OTHER, 0);
+        if (lx.type() == Lexer.END) {
+            return lx.statement(Kind.SET_OTHER, lx.truncated() ? 0 : F_MALFORMED);
+        }
+        return null;
     }
 }

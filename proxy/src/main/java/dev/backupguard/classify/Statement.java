@@ -72,6 +72,11 @@ public record Statement(Kind kind, String sql, TableName target, List<TableName>
      * were not read, so they say nothing.
      */
     public static final int F_SHALLOW = 1 << 17;
+    /**
+     * An {@link Kind#OPAQUE} text that splits or classifies differently under the sql_mode (NO_BACKSLASH_ESCAPES,
+     * ANSI_QUOTES) or server version the connection's {@link SessionText} does not know: learning them resolves it.
+     */
+    public static final int F_AMBIGUOUS = 1 << 18;
 
     public Statement {
         tables = tables == null ? List.of() : tables;

@@ -1,9 +1,9 @@
 package dev.backupguard.jdbc;
 
-import dev.backupguard.classify.Classifier;
 import dev.backupguard.classify.IsolationLevel;
 import dev.backupguard.classify.Kind;
 import dev.backupguard.classify.Redactor;
+import dev.backupguard.classify.SessionText;
 import dev.backupguard.classify.Statement;
 import dev.backupguard.config.Settings;
 import dev.backupguard.lock.GlobalReadLockGuard;
@@ -12,6 +12,7 @@ import dev.backupguard.lock.LockSession;
 import dev.backupguard.protocol.BinlogCoordinates;
 import dev.backupguard.protocol.Finding;
 import dev.backupguard.protocol.JdbcCall;
+import dev.backupguard.protocol.ObservedState;
 import dev.backupguard.protocol.Plan;
 import dev.backupguard.protocol.Result;
 import dev.backupguard.protocol.SessionProtocol;
@@ -68,6 +69,8 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
     private final List<GuardedResultSet> openResultSets = new ArrayList<>(2);
     private final LockSession lockSession = new LockSession();
     private final SessionRelease release;
+    /** How this session's text reads: its sql_mode, the server's version, its prepared statements and variables. */
+    private final SessionText text;
 
     private java.sql.Statement internal;
     private boolean degraded;
@@ -95,8 +98,9 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
         this.recorder = new SessionRecorder(telemetry, settings.telemetry().redact(), protocol);
         this.multiStatements = multiStatements;
         this.release = new SessionRelease(delegate, protocol, lockSession);
-        // JDBC drivers keep autocommit locally: no round trip.
+        // JDBC drivers keep autocommit locally, and the server version from the handshake: no round trip.
         protocol.initialAutoCommit(delegate.getAutoCommit());
+        this.text = new SessionText(DialectProbe.atConnect(delegate));
         String lowerUser = user == null ? null : user.toLowerCase(java.util.Locale.ROOT);
         if ("never".equals(settings.session()) || (lowerUser != null && settings.neverUsers().contains(lowerUser))) {
             protocol.markNever();
@@ -184,13 +188,17 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
             try {
                 result = action.run(null);
             } catch (SQLException e) {
-                observeOrdinary(() -> protocol.failed(job, e.getErrorCode()));
+                observeOrdinary(() -> {
+                    text.failed(job);
+                    return protocol.failed(job, e.getErrorCode());
+                });
                 throw e;
             }
-            observeOrdinary(() -> protocol.sent(job));
-            if (job.kind() == Kind.LOCK_TABLES) {
-                release.watch(this); // table locks on an ordinary connection: released if it is abandoned
-            }
+            observeOrdinary(() -> {
+                text.executed(job);
+                return protocol.sent(job);
+            });
+            watchLocks(job);
             return result;
         }
         return carryOut(job, plan, action);
@@ -208,6 +216,16 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
             }
         } catch (RuntimeException e) {
             degrade(e);
+        }
+    }
+
+    /**
+     * Table locks on an ordinary connection, or a statement that may have taken a lock unseen: released if the
+     * connection is abandoned.
+     */
+    private void watchLocks(Statement st) {
+        if (st.kind() == Kind.LOCK_TABLES || st.kind() == Kind.OPAQUE) {
+            release.watch(this);
         }
     }
 
@@ -245,6 +263,8 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
                 recorder.planStarted(List.of(r.finding()));
                 recordNotSent(job, Action.REFUSED);
                 throw refusal(r.finding());
+            } else if (step instanceof Step.CheckServerState c) {
+                checkServerState(c.statement());
             } else if (step instanceof Step.LearnEngines e) {
                 protocol.enginesLearned(e.schema(), ServerFactsProbe.nonTransactional(delegate, List.of(e.schema())));
             } else if (step instanceof Step.LearnFacts) {
@@ -285,6 +305,7 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
             }
         } catch (SQLException e) {
             pendingRead = null;
+            text.failed(st);
             report(protocol.failed(st, e.getErrorCode()));
             if (guardSent) {
                 recover(e);
@@ -292,6 +313,7 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
             throw e;
         }
         pendingRead = null;
+        text.executed(st);
         report(protocol.sent(st));
         if (backup) {
             recorder.finished(st, rewrite != null ? Action.REWRITTEN : Action.PASSED, t0, false);
@@ -414,12 +436,29 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
 
     private void learnFacts() throws SQLException {
         ServerFactsProbe.Learned learned = ServerFactsProbe.probe(delegate, settings.scope());
+        text.learned(learned.facts().version().text(), learned.sqlMode());
         connectionId = learned.facts().connectionId();
         recorder.connectionId(connectionId);
         protocol.facts(learned.facts());
         protocol.sessionIsolation(learned.isolation());
         if (learned.database() != null) {
             protocol.currentSchema(learned.database());
+        }
+    }
+
+    /**
+     * After a statement the guard cannot see into: what the server says about the global read lock and the snapshot
+     * goes into the model; a lock found is handed to the lock guard (hold limit, leak release) and timed from now.
+     */
+    private void checkServerState(Statement after) {
+        ObservedState state = ServerStateProbe.check(delegate, protocol.facts(), protocol.lastTableRead(),
+                protocol.coordinates());
+        report(protocol.observed(after, state));
+        if (protocol.holdsGlobalLock() && !lockSession.holdsGlobalLock()) {
+            lockGuard.adopted(lockRequest(after));
+            recorder.globalLockFound();
+        } else if (!protocol.holdsGlobalLock() && lockSession.holdsGlobalLock()) {
+            lockGuard.released(lockRequest(null));
         }
     }
 
@@ -569,10 +608,20 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
                 degrade(e); // every part passes unchanged: sending them whole is what plain delegation does
             }
         }
-        T result = send.get();
+        T result;
+        try {
+            result = send.get();
+        } catch (SQLException e) {
+            text.uncertain(); // which parts ran is not known
+            throw e;
+        }
         if (!degraded) {
             for (Statement p : parts) {
-                observeOrdinary(() -> protocol.sent(p));
+                observeOrdinary(() -> {
+                    text.executed(p);
+                    return protocol.sent(p);
+                });
+                watchLocks(p);
             }
         }
         return result;
@@ -633,14 +682,48 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
     Statement classify(String sql) throws SQLException {
         try {
             // Where no query can matter (guardrail role, no backup session), its leading keyword is enough.
-            return protocol.needsDetails() ? Classifier.classify(sql) : Classifier.classifyLeading(sql);
+            Statement st = text.classify(sql, protocol.needsDetails());
+            return st.has(Statement.F_AMBIGUOUS) && learnDialect() ? text.classify(sql, protocol.needsDetails()) : st;
         } catch (RuntimeException e) {
-            if (protocol.isBackupSession()) {
-                throw new SQLException("backup-guard could not classify a statement of a backup session and will "
-                        + "not let the backup continue unsafely: " + e, "HY000", e);
-            }
-            degrade(e);
-            return UNCLASSIFIED;
+            return unclassified(sql, e);
+        }
+    }
+
+    /** Every statement of multi-statement text (see {@link #classify}). */
+    List<Statement> classifyAll(String sql) throws SQLException {
+        try {
+            List<Statement> parts = text.classifyAll(sql);
+            return parts.get(0).has(Statement.F_AMBIGUOUS) && learnDialect() ? text.classifyAll(sql) : parts;
+        } catch (RuntimeException e) {
+            return List.of(unclassified(sql, e));
+        }
+    }
+
+    private Statement unclassified(String sql, RuntimeException e) throws SQLException {
+        if (protocol.isBackupSession()) {
+            throw new SQLException("backup-guard could not classify a statement of a backup session and will "
+                    + "not let the backup continue unsafely: " + e, "HY000", e);
+        }
+        degrade(e);
+        return new Statement(Kind.OTHER, sql == null ? "" : sql, null, null, null, null, Statement.F_MALFORMED);
+    }
+
+    /**
+     * The text reads differently under an sql_mode or server version this connection does not know yet: one query
+     * learns them. Only for such text (a backslash in a string, a double-quoted token or a versioned comment whose
+     * reading decides what the statement is), and only once while they stay known; never while a result set is open
+     * (the text then stays OPAQUE).
+     */
+    private boolean learnDialect() {
+        if (protocol.openResultSets() > 0) {
+            return false;
+        }
+        try {
+            DialectProbe.learn(delegate, text);
+            return text.dialect().sqlModeKnown() && text.dialect().versionKnown();
+        } catch (SQLException e) {
+            LOG.debug("backup-guard could not read the session's sql_mode", e);
+            return false;
         }
     }
 
@@ -648,9 +731,6 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
     boolean needsDetails() {
         return !degraded && protocol.needsDetails();
     }
-
-    private static final Statement UNCLASSIFIED = new Statement(Kind.OTHER, "", null, null, null, null,
-            Statement.F_MALFORMED);
 
     /** Whether an internal failure was logged in this JVM (logged once); tests reset it. */
     static boolean internalFailureLogged(boolean reset) {

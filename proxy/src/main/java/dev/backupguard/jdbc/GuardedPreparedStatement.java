@@ -1,6 +1,5 @@
 package dev.backupguard.jdbc;
 
-import dev.backupguard.classify.Classifier;
 import dev.backupguard.classify.Statement;
 
 import java.io.InputStream;
@@ -45,7 +44,7 @@ class GuardedPreparedStatement extends GuardedStatement implements PreparedState
     }
 
     private static Statement classify(GuardedConnection conn, String sql) throws SQLException {
-        List<Statement> parts = conn.multiStatements() ? Classifier.classifyAll(sql) : List.of(conn.classify(sql));
+        List<Statement> parts = conn.multiStatements() ? conn.classifyAll(sql) : List.of(conn.classify(sql));
         // A prepared multi-statement is one server call: planned by its first statement when the rest pass
         // unchanged; otherwise by the first statement that does not (so a backup statement is never hidden).
         Statement first = parts.get(0);

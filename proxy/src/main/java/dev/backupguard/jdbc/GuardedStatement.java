@@ -1,6 +1,5 @@
 package dev.backupguard.jdbc;
 
-import dev.backupguard.classify.Classifier;
 import dev.backupguard.classify.Statement;
 import dev.backupguard.protocol.Result;
 
@@ -113,7 +112,7 @@ class GuardedStatement implements java.sql.Statement {
         if (!conn.multiStatements()) {
             return conn.classify(sql);
         }
-        List<Statement> parts = Classifier.classifyAll(sql);
+        List<Statement> parts = conn.classifyAll(sql);
         if (parts.size() == 1) {
             return parts.get(0);
         }

@@ -30,8 +30,8 @@ final class ServerFactsProbe {
     private ServerFactsProbe() {
     }
 
-    /** What the probe learned about the server and about this session. */
-    record Learned(ServerFacts facts, IsolationLevel isolation, String database) {
+    /** What the probe learned about the server and about this session (its sql_mode: how its text reads). */
+    record Learned(ServerFacts facts, IsolationLevel isolation, String database, String sqlMode) {
     }
 
     static Learned probe(Connection raw, List<String> scope) throws SQLException {
@@ -56,15 +56,17 @@ final class ServerFactsProbe {
         boolean mariadb = flavor == ServerFacts.Flavor.MARIADB;
         IsolationLevel isolation;
         boolean gtid;
+        String sqlMode;
         // MariaDB has no gtid_mode (GTIDs are always on; gtid_binlog_pos is empty until one is logged); MySQL 8.0
         // removed tx_isolation; MariaDB keeps tx_isolation as an alias.
-        String query = mariadb ? "SELECT @@SESSION.tx_isolation, @@GLOBAL.gtid_binlog_pos"
-                : "SELECT @@SESSION.transaction_isolation, @@GLOBAL.gtid_mode";
+        String query = mariadb ? "SELECT @@SESSION.tx_isolation, @@GLOBAL.gtid_binlog_pos, @@SESSION.sql_mode"
+                : "SELECT @@SESSION.transaction_isolation, @@GLOBAL.gtid_mode, @@SESSION.sql_mode";
         try (Statement st = raw.createStatement(); ResultSet rs = st.executeQuery(MARK + query)) {
             rs.next();
             isolation = isolation(rs.getString(1));
             String g = rs.getString(2);
             gtid = mariadb ? g != null && !g.isEmpty() : "ON".equalsIgnoreCase(g);
+            sqlMode = rs.getString(3);
         }
         // The tables in scope: the configured schemas, else the connection's database (a job that dumps one
         // database connects to it; MyISAM tables of other databases on the server must not force a global lock on
@@ -78,7 +80,7 @@ final class ServerFactsProbe {
         ServerFacts facts = new ServerFacts(flavor, ServerVersion.parse(version), binlog,
                 flavor != ServerFacts.Flavor.MYSQL, gtid, serverId, connectionId, checked, schemas.isEmpty(),
                 nonTransactional);
-        return new Learned(facts, isolation, database);
+        return new Learned(facts, isolation, database, sqlMode);
     }
 
     /** The non-transactional tables of these schemas (every non-system schema when empty). */

@@ -71,6 +71,21 @@ public final class GlobalReadLock implements GlobalReadLockGuard {
         }
     }
 
+    /**
+     * A lock found held after a statement the guard could not see into: its hold is timed and bounded from now
+     * (the hold limit applies, enforce mode aborts the connection past it), with a side connection for the check at
+     * the limit and the count of waiting sessions at release.
+     */
+    @Override
+    public void adopted(LockRequest r) {
+        LockSession session = r.session();
+        if (session.holdsGlobalLock()) {
+            return;
+        }
+        long token = session.held(openSide(r), System.nanoTime());
+        startHoldTimer(r, session, token);
+    }
+
     @Override
     public void releasing(LockRequest r) {
         LockSession session = r.session();

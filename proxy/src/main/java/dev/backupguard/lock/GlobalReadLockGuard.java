@@ -37,6 +37,13 @@ public interface GlobalReadLockGuard {
     default void released(LockRequest request) {
     }
 
+    /**
+     * The server reports that the backup connection holds the global read lock, taken by a statement the guard could
+     * not see into (a CALL, a compound statement): guard it from now on as if it had been taken here.
+     */
+    default void adopted(LockRequest request) {
+    }
+
     /** Sends the FTWRL with no checks: for tests of the protocol path alone. */
     GlobalReadLockGuard DIRECT = new GlobalReadLockGuard() {
         @Override

@@ -80,6 +80,11 @@ public record Plan(List<Step> steps, List<Finding> findings) {
             return this;
         }
 
+        Builder checkServerState(Statement st) {
+            steps.add(new Step.CheckServerState(st));
+            return this;
+        }
+
         Builder replan() {
             steps.add(new Step.Replan());
             return this;

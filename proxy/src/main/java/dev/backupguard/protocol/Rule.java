@@ -67,7 +67,13 @@ public enum Rule {
             "read only the coordinates under the lock; dump transactional tables in the snapshot"),
     PRIVILEGE("privilege", "I4", Severity.CONSISTENCY, "42000",
             "the backup user lacks a privilege the safe protocol needs",
-            "GRANT RELOAD, PROCESS ON *.* to the backup user, or use a server that reports snapshot coordinates");
+            "GRANT RELOAD, PROCESS ON *.* to the backup user, or use a server that reports snapshot coordinates"),
+    OPAQUE_STATEMENT("opaque-statement", "I3", Severity.CONSISTENCY, "25000",
+            "backup-guard cannot see what the statement does (CALL, a compound statement, EXECUTE of text it never saw, "
+                    + "text that reads differently under an sql_mode it does not know): it may take the global read lock "
+                    + "or end the snapshot unseen",
+            "send the statements themselves on the backup connection, or set backupguard.rule.opaque-statement=enforce "
+                    + "to let it run and have the server's state checked right after it");
 
     /** Whether a violation breaks the dump's consistency or only burdens the server. */
     public enum Severity { CONSISTENCY, SERVER_IMPACT }

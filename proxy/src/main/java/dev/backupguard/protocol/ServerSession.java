@@ -644,6 +644,31 @@ final class ServerSession {
         return new Finding(rule, Finding.Outcome.VIOLATION, position, st.sql(), detail);
     }
 
+    // ------------------------------------------------------------------ what the server reported
+
+    /** The server reports that this session holds the global read lock, taken by a statement the model cannot see. */
+    void globalLockFound() {
+        globalLock = true;
+        lockMoment = newMoment();
+    }
+
+    /** The server reports that this session no longer holds the global read lock. */
+    void globalLockGone() {
+        globalLock = false;
+    }
+
+    /**
+     * The server reports that the transaction ended inside {@code st}; {@code reopened}: a transaction is open again,
+     * whose read view is another moment.
+     */
+    void transactionEndedInside(Statement st, Rule rule, boolean reopened) {
+        endTransaction(st, rule);
+        if (reopened) {
+            beginTransaction();
+            createView(false);
+        }
+    }
+
     /** Data reads so far were all from one moment, as far as this model saw (coordinates included). */
     List<TableName> tablesReadList() {
         return new ArrayList<>(tablesRead);

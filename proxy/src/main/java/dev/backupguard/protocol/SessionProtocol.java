@@ -78,6 +78,13 @@ public final class SessionProtocol {
     private boolean mdlReported;
     private int snapshotReads;
     private int sessions;
+    /**
+     * An opaque statement ran and the server was not asked, or could not tell, whether it left the global read lock
+     * held: UNLOCK TABLES is sent when the session ends (close, pool return), so no lock outlives it.
+     */
+    private boolean unseenLock;
+    /** The last table this backup session read, as the job named it: the lock check after an opaque statement uses it. */
+    private TableName lastTableRead;
 
     private final List<Finding> scratch = new ArrayList<>(2);
     private final List<Finding> violations = new ArrayList<>();
@@ -181,6 +188,11 @@ public final class SessionProtocol {
         }
         boolean judge = backup;
         boolean dataRead = judge && snapshotOpen() && server.isDataRead(st);
+        if (st.kind() == Kind.OPAQUE) {
+            unseenLock = true;
+        } else if (judge && st.target() != null && server.isDataRead(st)) {
+            lastTableRead = st.target().qualify(server.currentSchema());
+        }
         server.apply(st, judge, position, scratch);
         if (judge && (st.kind() == Kind.START_TRANSACTION || st.kind() == Kind.BEGIN)) {
             sessionSnapshot = st.isConsistentSnapshot();
@@ -196,6 +208,9 @@ public final class SessionProtocol {
         if (st == SKIP_BINLOG && vendorCode != 1694) {
             // 1227: no BINLOG ADMIN. (1694, inside a transaction, may work next time.)
             binlogSkipDenied = true;
+        }
+        if (st.kind() == Kind.OPAQUE) {
+            unseenLock = true; // it may have taken the lock before it failed
         }
         server.failed(st, vendorCode, backup, position, scratch);
         return drain();
@@ -254,14 +269,15 @@ public final class SessionProtocol {
     /** The plan for closing the connection: release whatever the session still holds on the server. */
     public Plan planClose() {
         position++;
-        if (!backup && !server.globalLock() && !server.tableLocks() && server.backupLock() == null) {
+        if (!backup && !server.globalLock() && !server.tableLocks() && server.backupLock() == null && !unseenLock) {
             return Plan.NOTHING;
         }
         Plan.Builder p = new Plan.Builder();
         if (settings.mode() == Mode.AUDIT) {
             // Audit mode changes nothing, except that no lock outlives the connection (a pool would keep it).
-            if (server.globalLock() || server.tableLocks()) {
+            if (server.globalLock() || server.tableLocks() || unseenLock) {
                 p.inject(UNLOCK_TABLES);
+                unseenLock = false;
             }
             addBackupLockRelease(p);
             return p.isEmpty() ? Plan.NOTHING : p.build();
@@ -585,6 +601,7 @@ public final class SessionProtocol {
             case DML -> snapshotOpen()
                     ? refuse(Rule.WRITE_IN_BACKUP, st, "writes are not allowed in a backup session")
                     : Plan.PASS;
+            case OPAQUE -> planOpaque(st);
             case SAVEPOINT -> {
                 // The job sets savepoints of its own (mysqldump-like code): rolling back to the guard's earlier
                 // savepoint would destroy them, so the job's own rollbacks release the metadata locks from now on.
@@ -688,6 +705,76 @@ public final class SessionProtocol {
         String detail = "released the metadata locks of " + server.metadataLocked() + " before reading " + table;
         return new Plan.Builder().inject(rollbackToSavepoint).execute(null)
                 .finding(finding(Rule.MDL_PER_TABLE, Finding.Outcome.CORRECTED, st, detail)).build();
+    }
+
+    /**
+     * A statement backup-guard cannot see into ({@link Kind#OPAQUE}) in a backup session: block mode refuses it;
+     * enforce and audit modes let it run and ask the server right after it whether this session holds the global read
+     * lock and whether the snapshot is still open ({@link #observed}). Enforce mode refuses it while the guard has
+     * switched the session's binary logging off: a write inside it would not reach the binary log.
+     */
+    private Plan planOpaque(Statement st) {
+        Rule rule = Rule.OPAQUE_STATEMENT;
+        Mode mode = settings.modeOf(rule);
+        if (mode == Mode.OFF) {
+            return Plan.PASS;
+        }
+        if (mode == Mode.BLOCK) {
+            return refusal(rule, st, rule.problem());
+        }
+        if (mode == Mode.ENFORCE && server.binlogSkipped()) {
+            return refusal(rule, st, "backup-guard cannot see what the statement does, and binary logging is off for "
+                    + "this backup session (sql_log_bin=0, so that ROLLBACK TO SAVEPOINT frees dumped tables): a write "
+                    + "inside it would not reach the binary log");
+        }
+        return new Plan.Builder().execute(null).checkServerState(st)
+                .finding(finding(rule, mode == Mode.AUDIT ? Finding.Outcome.WOULD_REFUSE : Finding.Outcome.REPORTED, st,
+                        "sent; the server's state is checked right after it")).build();
+    }
+
+    /**
+     * What the server reported right after the opaque statement {@code st} ({@link Step.CheckServerState}). A global
+     * read lock the guard did not see taken is adopted: the model holds it (the adapter hands it to the lock guard,
+     * whose hold limit and leak release then apply) and it is reported. A snapshot the statement ended or replaced is
+     * ended in the model, so the reads after it are judged as from another moment. What could not be told is taken at
+     * its worst: a snapshot not known to be open is ended, a lock not known to be free is released when the session
+     * ends.
+     */
+    public List<Finding> observed(Statement st, ObservedState state) {
+        List<Finding> out = new ArrayList<>(2);
+        Rule rule = Rule.OPAQUE_STATEMENT;
+        if (state.globalReadLock() == null) {
+            out.add(finding(rule, Finding.Outcome.REPORTED, st, "the server could not tell whether this statement left "
+                    + "the global read lock held; UNLOCK TABLES is sent when the backup session ends"));
+        } else {
+            unseenLock = false;
+            if (state.globalReadLock() && !server.globalLock()) {
+                server.globalLockFound();
+                out.add(finding(rule, Finding.Outcome.REPORTED, st, "the server reports that this statement took the "
+                        + "global read lock: backup-guard now bounds its hold (backupguard.lock.hold-ms) and releases "
+                        + "it if the connection is abandoned"));
+            } else if (!state.globalReadLock() && server.globalLock()) {
+                server.globalLockGone();
+                jobHoldsGlobalLock = false;
+            }
+        }
+        boolean ended = Boolean.FALSE.equals(state.transactionOpen()) || Boolean.FALSE.equals(state.sameSnapshot())
+                || state.transactionOpen() == null;
+        if (server.inTransaction() && ended) {
+            boolean wasSnapshot = snapshotOpen();
+            server.transactionEndedInside(st, rule, Boolean.TRUE.equals(state.transactionOpen()));
+            if (wasSnapshot) {
+                out.add(finding(rule, Finding.Outcome.REPORTED, st, state.transactionOpen() == null
+                        ? "the server could not tell whether the snapshot is still open: it is taken as ended"
+                        : "the server reports that this statement ended the snapshot"));
+            }
+        }
+        return out;
+    }
+
+    /** The last table this backup session read (as the job named it, with its schema), or null. */
+    public TableName lastTableRead() {
+        return lastTableRead;
     }
 
     private Plan planGlobalLock(Statement st) {
@@ -1051,8 +1138,9 @@ public final class SessionProtocol {
         if (server.inTransaction() && (guardSnapshot || backup)) {
             p.inject(ROLLBACK);
         }
-        if (server.globalLock() || server.tableLocks()) {
+        if (server.globalLock() || server.tableLocks() || unseenLock) {
             p.inject(UNLOCK_TABLES);
+            unseenLock = false;
         }
         addBackupLockRelease(p);
         if (server.binlogSkipped()) {

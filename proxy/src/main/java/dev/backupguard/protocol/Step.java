@@ -66,4 +66,11 @@ public sealed interface Step {
     /** Learn the {@link ServerFacts} and hand them to {@link SessionProtocol#facts}, then ask for the plan again. */
     record LearnFacts() implements Step {
     }
+
+    /**
+     * After {@code statement}, which the guard cannot see into, ran: ask the server whether this session holds the
+     * global read lock and whether the snapshot is still open, and hand the answer to {@link SessionProtocol#observed}.
+     */
+    record CheckServerState(Statement statement) implements Step {
+    }
 }

@@ -191,6 +191,17 @@ public final class SessionRecorder {
         globalLockRequestedAt = System.nanoTime();
     }
 
+    /**
+     * The server reports that this session holds the global read lock, taken by a statement the guard could not see
+     * into: its hold is timed from now (the lock-acquired event carries no wait and no attempt).
+     */
+    public void globalLockFound() {
+        if (globalLockAcquiredAt == 0) {
+            globalLockAcquiredAt = System.nanoTime();
+            publishLock(new GuardEvent.LockAcquired(origin(), LockKind.GLOBAL_READ_LOCK, 0, 0));
+        }
+    }
+
     public long starting(Statement st) {
         LockKind requested = null;
         boolean global = false;

@@ -31,6 +31,8 @@ final class FakeServer {
     final Statement jobStatement = mock(Statement.class);
     /** Every SQL text sent through any statement of {@link #raw}, in order. */
     final List<String> sent = new ArrayList<>();
+    /** The session's sql_mode, as a query for it is answered. */
+    String sqlMode = "STRICT_TRANS_TABLES";
 
     FakeServer() throws SQLException {
         Statement internal = mock(Statement.class);
@@ -57,11 +59,14 @@ final class FakeServer {
 
     private ResultSet answer(String sql) throws SQLException {
         sent.add(sql);
+        if (sql.contains("VERSION(), @@SESSION.sql_mode")) {
+            return rows(List.of(java.util.Arrays.asList("11.4.5-MariaDB-log", sqlMode)));
+        }
         if (sql.contains("VERSION()")) {
             return rows(List.of(List.of("11.4.5-MariaDB-log", "MariaDB Server", 1L, 1L, 42L, "shop")));
         }
         if (sql.contains("tx_isolation")) {
-            return rows(List.of(List.of("REPEATABLE-READ", "0-1-17")));
+            return rows(List.of(List.of("REPEATABLE-READ", "0-1-17", "STRICT_TRANS_TABLES")));
         }
         if (sql.startsWith("SHOW STATUS LIKE 'binlog_snapshot")) {
             return rows(List.of(List.of("Binlog_snapshot_file", "binlog.000001"),

@@ -29,6 +29,11 @@ final class Simulation {
     final List<String> absorbed = new ArrayList<>();
     Result lastAnswer;
 
+    /** What the simulated server answers when the guard checks its state after an opaque statement. */
+    ObservedState serverState = new ObservedState(false, true, true);
+    /** The statements after which the guard checked the server's state. */
+    final List<String> checkedAfter = new ArrayList<>();
+
     /** The non-transactional tables the simulated server really has (what LearnEngines answers). */
     java.util.Set<dev.backupguard.classify.TableName> truth;
 
@@ -114,6 +119,9 @@ final class Simulation {
                     }
                 }
                 protocol.enginesLearned(e.schema(), there);
+            } else if (step instanceof Step.CheckServerState c) {
+                checkedAfter.add(c.statement().sql());
+                findings.addAll(protocol.observed(c.statement(), serverState));
             } else if (step instanceof Step.LearnFacts) {
                 protocol.facts(facts);
                 return run(job);

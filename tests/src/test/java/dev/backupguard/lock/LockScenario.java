@@ -57,7 +57,16 @@ final class LockScenario implements AutoCloseable {
 
     /** A plain (unguarded) root connection whose lock waits are bounded, so a bug cannot hang the build. */
     Connection plain() throws SQLException {
-        Connection c = server.connect(JdbcDriver.MARIADB, db);
+        return plain(new Properties());
+    }
+
+    /** The same, with these driver properties (allowMultiQueries, ...). */
+    Connection plain(Properties driver) throws SQLException {
+        Properties p = new Properties();
+        p.putAll(driver);
+        p.setProperty("user", server.rootUser());
+        p.setProperty("password", server.rootPassword());
+        Connection c = DriverManager.getConnection(server.url(JdbcDriver.MARIADB, db), p);
         track(c);
         exec(c, "SET SESSION lock_wait_timeout = 30, innodb_lock_wait_timeout = 30");
         return c;
@@ -69,9 +78,16 @@ final class LockScenario implements AutoCloseable {
     }
 
     Connection guarded(Map<String, String> settings, String user, String password) throws SQLException {
+        Properties driver = new Properties();
+        driver.setProperty("user", user);
+        driver.setProperty("password", password);
+        return guarded(settings, driver);
+    }
+
+    /** A guarded connection with these backupguard.* settings and driver properties (user, allowMultiQueries, ...). */
+    Connection guarded(Map<String, String> settings, Properties driver) throws SQLException {
         Properties p = new Properties();
-        p.setProperty("user", user);
-        p.setProperty("password", password);
+        p.putAll(driver);
         settings.forEach((k, v) -> p.setProperty(k.startsWith("backupguard.") ? k : "backupguard." + k, v));
         Connection c = DriverManager.getConnection("jdbc:backupguard:" + server.url(JdbcDriver.MARIADB, db)
                 .substring("jdbc:".length()), p);

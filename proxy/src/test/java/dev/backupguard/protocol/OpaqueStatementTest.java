@@ -1,0 +1,211 @@
+package dev.backupguard.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.backupguard.classify.Dialect;
+import dev.backupguard.classify.Kind;
+import dev.backupguard.classify.SessionText;
+import dev.backupguard.classify.Statement;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Statements backup-guard cannot see into ({@link Kind#OPAQUE}, rule {@code opaque-statement}): refused in a block-mode
+ * backup session, run and followed by a look at the server's state in enforce and audit modes, never refused on an
+ * ordinary connection (which releases any lock they may have left when it ends). The server's answers are given here;
+ * the real server's are proven by the tests module (HiddenLockIT, LexingFactsIT).
+ */
+class OpaqueStatementTest {
+
+    private static final ServerFacts MARIADB = ServerFacts.of(ServerFacts.Flavor.MARIADB, "11.4.5-MariaDB-log");
+    private static final ServerFacts MYSQL = ServerFacts.of(ServerFacts.Flavor.MYSQL, "8.4.3");
+
+    private final SessionText text = new SessionText(Dialect.ofServer("11.4.5-MariaDB-log").withSqlMode(""));
+
+    private Statement st(String sql) {
+        return text.classify(sql, true);
+    }
+
+    private static Simulation backupSession(Mode mode, ServerFacts facts) {
+        Simulation sim = Simulation.of(mode, Role.BACKUP_JOB, facts);
+        sim.protocol.markBackup();
+        return sim;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"CALL take_lock()", "BEGIN NOT ATOMIC FLUSH TABLES WITH READ LOCK; END", "EXECUTE s",
+        "EXECUTE IMMEDIATE @never_set"})
+    void blockModeRefusesThemInABackupSessionNamingTheRuleAndTheSetting(String sql) {
+        Simulation sim = backupSession(Mode.BLOCK, MARIADB);
+
+        assertThat(sim.run(st(sql))).isFalse();
+
+        assertThat(sim.refusals).singleElement().satisfies(f -> {
+            assertThat(f.rule()).isEqualTo(Rule.OPAQUE_STATEMENT);
+            assertThat(f.message()).contains("opaque-statement", "cannot see what the statement does");
+        });
+        assertThat(Rule.OPAQUE_STATEMENT.sqlState()).isEqualTo("25000");
+        assertThat(Rule.OPAQUE_STATEMENT.safeAlternative()).contains("backupguard.rule.opaque-statement=enforce");
+        assertThat(sim.sent).doesNotContain(sql);
+    }
+
+    @Test
+    void anAmbiguousTextIsOpaqueToo() {
+        Statement ambiguous = new SessionText(Dialect.ofServer("11.4.5-MariaDB"))
+                .classifyAll("SELECT 'a\\'; FLUSH TABLES WITH READ LOCK; SELECT '\\'").get(0);
+        Simulation sim = backupSession(Mode.BLOCK, MARIADB);
+
+        assertThat(sim.run(ambiguous)).isFalse();
+        assertThat(sim.refusals).extracting(Finding::rule).containsExactly(Rule.OPAQUE_STATEMENT);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"BLOCK", "ENFORCE", "AUDIT"})
+    void anOrdinaryConnectionNeverRefusesThemAndReleasesAnyLockWhenItEnds(Mode mode) {
+        Simulation sim = Simulation.of(mode, Role.GUARDRAIL, MARIADB);
+
+        assertThat(sim.run(st("CALL take_lock()"))).isTrue();
+        assertThat(sim.sent).containsExactly("CALL take_lock()");
+        assertThat(sim.checkedAfter).as("no round trip for ordinary statements").isEmpty();
+
+        sim.close();
+        assertThat(sim.sent).containsExactly("CALL take_lock()", "UNLOCK TABLES");
+    }
+
+    @Test
+    void anOrdinaryConnectionThatRanNoneSendsNothingAtItsEnd() {
+        Simulation sim = Simulation.of(Mode.ENFORCE, Role.GUARDRAIL, MARIADB);
+        sim.run(st("SELECT * FROM t"));
+        sim.close();
+
+        assertThat(sim.sent).containsExactly("SELECT * FROM t");
+    }
+
+    @Test
+    void enforceModeRunsItAndAdoptsTheGlobalReadLockTheServerReports() {
+        Simulation sim = backupSession(Mode.ENFORCE, MARIADB);
+        sim.serverState = new ObservedState(true, false, null);
+
+        assertThat(sim.run(st("CALL take_lock()"))).isTrue();
+
+        assertThat(sim.sent).containsExactly("CALL take_lock()");
+        assertThat(sim.checkedAfter).containsExactly("CALL take_lock()");
+        assertThat(sim.protocol.holdsGlobalLock()).isTrue();
+        assertThat(sim.findings).filteredOn(f -> f.rule() == Rule.OPAQUE_STATEMENT).extracting(Finding::detail)
+                .anySatisfy(d -> assertThat(d).contains("took the global read lock", "backupguard.lock.hold-ms"));
+        sim.close();
+        assertThat(sim.sent).endsWith("UNLOCK TABLES");
+    }
+
+    @Test
+    void aLockTheStatementReleasedLeavesTheModel() {
+        Simulation sim = backupSession(Mode.BLOCK, MARIADB);
+        sim.jobs("FLUSH TABLES", "FLUSH TABLES WITH READ LOCK");
+        Simulation audit = backupSession(Mode.AUDIT, MARIADB);
+        audit.jobs("FLUSH TABLES", "FLUSH TABLES WITH READ LOCK");
+        audit.serverState = new ObservedState(false, false, null);
+
+        assertThat(audit.run(st("CALL unlock_it()"))).isTrue();
+
+        assertThat(sim.protocol.holdsGlobalLock()).isTrue();
+        assertThat(audit.protocol.holdsGlobalLock()).isFalse();
+        assertThat(audit.findings).extracting(Finding::rule, Finding::outcome)
+                .contains(org.assertj.core.groups.Tuple.tuple(Rule.OPAQUE_STATEMENT, Finding.Outcome.WOULD_REFUSE));
+    }
+
+    @Test
+    void enforceModeEndsTheSnapshotTheServerSaysWasEndedAndRefusesTheReadsAfterIt() {
+        Simulation sim = backupSession(Mode.ENFORCE, MYSQL);
+        sim.jobs("SELECT * FROM t1");
+        assertThat(sim.protocol.inSnapshot()).isTrue();
+        sim.serverState = new ObservedState(false, false, null);
+
+        assertThat(sim.run(st("CALL commit_it()"))).isTrue();
+
+        assertThat(sim.protocol.inSnapshot()).isFalse();
+        assertThat(sim.job("SELECT * FROM t2")).isFalse();
+        assertThat(sim.refusals).singleElement().satisfies(f -> {
+            assertThat(f.rule()).isEqualTo(Rule.SNAPSHOT_START);
+            assertThat(f.detail()).contains("ended by CALL commit_it()");
+        });
+    }
+
+    @Test
+    void aSnapshotReplacedInsideTheStatementIsAnotherMoment() {
+        Simulation sim = backupSession(Mode.AUDIT, MYSQL);
+        sim.jobs("START TRANSACTION WITH CONSISTENT SNAPSHOT", "SELECT * FROM t1");
+        sim.serverState = new ObservedState(false, true, false);
+
+        sim.run(st("CALL restart_snapshot()"));
+        sim.job("SELECT * FROM t2");
+
+        assertThat(sim.consistencyViolations()).contains(Rule.OPAQUE_STATEMENT);
+        assertThat(sim.protocol.verdict().consistent()).isFalse();
+    }
+
+    @Test
+    void aSnapshotTheServerCannotVouchForIsTakenAsEnded() {
+        Simulation sim = backupSession(Mode.AUDIT, MYSQL);
+        sim.jobs("START TRANSACTION WITH CONSISTENT SNAPSHOT", "SELECT * FROM t1");
+        sim.serverState = new ObservedState(null, null, null);
+
+        sim.run(st("CALL p()"));
+        sim.job("SELECT * FROM t2");
+
+        assertThat(sim.protocol.verdict().consistent()).isFalse();
+        sim.close();
+        assertThat(sim.sent.subList(sim.sent.indexOf("CALL p()"), sim.sent.size()))
+                .as("a lock it could not rule out is released").contains("UNLOCK TABLES");
+    }
+
+    @Test
+    void aSnapshotTheServerVouchesForKeepsTheBackupConsistent() {
+        Simulation sim = backupSession(Mode.ENFORCE, MYSQL);
+        sim.jobs("SELECT * FROM t1");
+        sim.serverState = new ObservedState(false, true, null);
+
+        sim.run(st("CALL log_progress()"));
+        assertThat(sim.job("SELECT * FROM t2")).isTrue();
+
+        assertThat(sim.protocol.verdict().consistent()).isTrue();
+        sim.close();
+        assertThat(sim.sent.subList(sim.sent.indexOf("CALL log_progress()"), sim.sent.size()))
+                .as("the lock was ruled out").doesNotContain("UNLOCK TABLES");
+    }
+
+    @Test
+    void enforceModeRefusesThemWhileTheGuardHasBinaryLoggingOff() {
+        Simulation sim = backupSession(Mode.ENFORCE, MARIADB);
+        sim.jobs("SELECT * FROM t1");
+        assertThat(sim.sent).contains("SET SESSION sql_log_bin = 0");
+
+        assertThat(sim.run(st("CALL write_a_log_row()"))).isFalse();
+
+        assertThat(sim.refusals).singleElement().satisfies(f -> {
+            assertThat(f.rule()).isEqualTo(Rule.OPAQUE_STATEMENT);
+            assertThat(f.detail()).contains("sql_log_bin=0", "would not reach the binary log");
+        });
+    }
+
+    @Test
+    void theRuleOffLetsThemPassUnchecked() {
+        Simulation sim = new Simulation(new ProtocolSettings(Mode.BLOCK, Role.BACKUP_JOB, SnapshotWay.AUTO,
+                Map.of(Rule.OPAQUE_STATEMENT, Mode.OFF), false, ProtocolSettings.DEFAULT_SAVEPOINT), MARIADB);
+        sim.protocol.markBackup();
+
+        assertThat(sim.run(st("CALL p()"))).isTrue();
+        assertThat(sim.checkedAfter).isEmpty();
+    }
+
+    @Test
+    void executeOfAKnownTextIsPlannedAsThatText() {
+        text.executed(st("PREPARE s FROM 'FLUSH TABLES WITH READ LOCK'"));
+        Simulation sim = Simulation.of(Mode.ENFORCE, Role.GUARDRAIL, MARIADB);
+
+        sim.run(st("EXECUTE s"));
+
+        assertThat(sim.protocol.isBackupSession()).as("FTWRL makes a backup session").isTrue();
+    }
+}
