@@ -576,11 +576,8 @@ public final class SessionProtocol {
             case SET_TRANSACTION_ISOLATION -> planIsolation(st);
             case SHOW_BINLOG_STATUS -> planCoordinatesRead(st);
             case FLUSH_LOGS -> planFlushLogs(st);
-            case DDL, FLUSH_OTHER, FLUSH_TABLES_FOR_EXPORT -> snapshotOpen()
-                    ? refuse(Rule.IMPLICIT_COMMIT, st, st.kind() == Kind.DDL
-                    ? "DDL commits implicitly and would end the snapshot"
-                    : "this FLUSH commits implicitly and would end the snapshot")
-                    : Plan.PASS;
+            // BACKUP STAGE END ends the job's own backup, as a final COMMIT does: a read after it is refused then.
+            case BACKUP_STAGE -> "END".equals(st.name()) ? Plan.PASS : planImplicitCommit(st);
             case LOCK_TABLES -> planLockTables(st);
             case DML -> snapshotOpen()
                     ? refuse(Rule.WRITE_IN_BACKUP, st, "writes are not allowed in a backup session")
@@ -593,18 +590,33 @@ public final class SessionProtocol {
                 }
                 yield Plan.PASS;
             }
-            default -> Plan.PASS;
+            default -> planImplicitCommit(st);
         };
+    }
+
+    /**
+     * DDL, account, maintenance and other statements that commit implicitly on this server ({@link ImplicitCommit}):
+     * inside the snapshot they would end it unseen, so they are refused (reported in audit mode); outside it they
+     * pass, like every statement the protocol has nothing to say about.
+     */
+    private Plan planImplicitCommit(Statement st) {
+        if (!snapshotOpen() || !ImplicitCommit.commits(st, facts, server.tableLocks())) {
+            return Plan.PASS;
+        }
+        return refuse(Rule.IMPLICIT_COMMIT, st, ImplicitCommit.command(st) + " commits implicitly and would end "
+                + "the snapshot" + (snapshotReads == 0 ? "" : " after " + server.tablesRead() + " were read in it"));
     }
 
     /** After the job ended its transaction (absorbed), statements that show the backup is over. */
     private boolean endsFinishedSession(Statement st) {
         return switch (st.kind()) {
-            case DML, DDL, LOCK_TABLES, FLUSH_TABLES_WITH_READ_LOCK, FLUSH_LOGS, FLUSH_OTHER, FLUSH_TABLES,
-                 START_TRANSACTION, BEGIN -> true;
+            case DML, DDL -> true;
             case SET_AUTOCOMMIT -> !st.isAutocommitOn();
             case SELECT, SHOW_CREATE_TABLE, SHOW_COLUMNS -> st.target() != null && server.wasRead(st.target());
-            default -> false;
+            // The job ending its transaction, its lock or its backup stages again: still the backup's own end.
+            case COMMIT, ROLLBACK, UNLOCK_TABLES, BACKUP_STAGE -> false;
+            // Work that commits (FTWRL, LOCK TABLES, FLUSH, BEGIN, GRANT, ANALYZE TABLE, ...) is no backup's.
+            default -> ImplicitCommit.commits(st, facts, server.tableLocks());
         };
     }
 
