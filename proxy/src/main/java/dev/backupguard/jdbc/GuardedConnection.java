@@ -14,7 +14,6 @@ import dev.backupguard.protocol.Finding;
 import dev.backupguard.protocol.JdbcCall;
 import dev.backupguard.protocol.Plan;
 import dev.backupguard.protocol.Result;
-import dev.backupguard.protocol.Rule;
 import dev.backupguard.protocol.SessionProtocol;
 import dev.backupguard.protocol.Step;
 import dev.backupguard.telemetry.GuardEvent.StatementStep.Action;
@@ -319,8 +318,8 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
                 internal().execute(st.sql());
             }
         } catch (SQLException e) {
-            List<Finding> found = protocol.failed(st, e.getErrorCode());
-            report(found);
+            report(protocol.failed(st, e.getErrorCode()));
+            Finding explained = protocol.unseenSnapshotEnd();
             if (st == SessionProtocol.RESTORE_BINLOG) {
                 // Never hand back a connection whose writes would not reach the binlog (replicas would diverge).
                 LOG.error("backup-guard could not switch binary logging back on for this session; closing it");
@@ -330,10 +329,10 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
             if (e instanceof BackupGuardException) {
                 throw e; // the lock guard's refusal already names the rule and the statement
             }
-            Finding explained = explanation(found);
             if (explained != null) {
                 // The server's error follows from a broken snapshot ("SAVEPOINT backup_guard does not exist"):
                 // the job is told the rule that explains it, with the server's error as the cause.
+                report(List.of(explained));
                 SQLException b = refusal(explained);
                 b.initCause(e);
                 throw b;
@@ -491,16 +490,6 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
         }
         degrade(e);
         return action.run(null);
-    }
-
-    /** A consistency violation the failure of the guard's own statement revealed, or null. */
-    private static Finding explanation(List<Finding> found) {
-        for (Finding f : found) {
-            if (f.outcome() == Finding.Outcome.VIOLATION && f.rule().severity() == Rule.Severity.CONSISTENCY) {
-                return f;
-            }
-        }
-        return null;
     }
 
     private SQLException refusal(Finding f) {
@@ -898,11 +887,7 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
                 } catch (SQLException e) {
                     LOG.warn("backup-guard could not release the backup session's locks before closing: {}",
                             e.getMessage());
-                    if (i.statement().kind() != Kind.RELEASE_SAVEPOINT) {
-                        break;
-                    }
-                    // The savepoint is gone with the transaction (a broken snapshot): the locks and sql_log_bin
-                    // still have to be given back, above all on a connection that returns to a pool.
+                    break;
                 }
             }
         }

@@ -33,6 +33,8 @@ final class ServerSession {
     private static final Set<String> SYSTEM_SCHEMAS = Set.of("information_schema", "performance_schema", "mysql", "sys");
     /** ER_SP_DOES_NOT_EXIST: "SAVEPOINT sp does not exist" after ROLLBACK TO / RELEASE SAVEPOINT. */
     static final int SAVEPOINT_DOES_NOT_EXIST = 1305;
+    /** What ended a snapshot when no statement the model saw can have. */
+    static final String UNSEEN = "a statement backup-guard did not recognise as committing";
 
     private ServerFacts facts;
     private String currentSchema;
@@ -55,8 +57,14 @@ final class ServerSession {
     private boolean binlogSkipped;
     private Kind backupLock;
     private Rule transactionEndRule;
-    /** The last statement sent while the read view was open whose effect on it is unknown (CALL, EXECUTE, ...). */
-    private String opaqueInView;
+    /**
+     * Since the server last proved the transaction alive (a savepoint set or rolled back to): the first statement
+     * whose effect on it is unknown (CALL, EXECUTE, ...), and the tables read after it and since the proof. A
+     * savepoint the server then no longer knows (1305) shows the transaction had ended by then, unseen.
+     */
+    private String opaqueSinceProof;
+    private final Set<String> readsSinceOpaque = new LinkedHashSet<>();
+    private final Set<String> readsSinceProof = new LinkedHashSet<>();
 
     // The judge's memory.
     private long moments;
@@ -302,8 +310,8 @@ final class ServerSession {
         if (ImplicitCommit.commits(st, facts, !lockedTables.isEmpty())) {
             // Before the statement runs (MariaDB 11.4: FTWRL inside a transaction commits it silently, fact 3).
             endTransaction(st, endRule(st));
-        } else if (st.kind() == Kind.OTHER && viewMoment != 0) {
-            opaqueInView = st.sql();
+        } else if (viewMoment != 0) {
+            noteTransactionEvidence(st);
         }
         switch (st.kind()) {
             case USE -> currentSchema = st.name();
@@ -405,12 +413,16 @@ final class ServerSession {
         previousWasFlushTables = flushTables || (neutral && previousWasFlushTables);
     }
 
-    /** The server refused {@code st}. */
-    void failed(Statement st, int vendorCode, boolean judge, long position, List<Finding> out) {
+    /**
+     * The server refused {@code st}. Returns whether the refusal showed that the snapshot had already ended unseen
+     * (see {@link #savepointGone}).
+     */
+    boolean failed(Statement st, int vendorCode, boolean judge, long position, List<Finding> out) {
+        boolean unseenEnd = false;
         if (ImplicitCommit.commitsWhenFailed(st, vendorCode, facts, !lockedTables.isEmpty())) {
             endTransaction(st, endRule(st)); // committed before it was refused (fact 10)
         } else if (vendorCode == SAVEPOINT_DOES_NOT_EXIST) {
-            savepointGone(st, judge, position, out);
+            unseenEnd = savepointGone(st, judge, position, out);
         }
         // 1412: "Table definition has changed, please retry transaction" (ER_TABLE_DEF_CHANGED): DDL elsewhere broke
         // the snapshot for this table.
@@ -423,6 +435,7 @@ final class ServerSession {
             endTransaction(st, Rule.SNAPSHOT_END);
         }
         previousWasFlushTables = false;
+        return unseenEnd;
     }
 
     private void select(Statement st, boolean judge, long position, List<Finding> out) {
@@ -481,6 +494,7 @@ final class ServerSession {
         if (judge) {
             judgeRead(st, table, moment, why, whyDetail, position, out);
         }
+        noteSnapshotRead(table);
         dataReads++;
         if (table != null) {
             tablesRead.add(table);
@@ -624,7 +638,32 @@ final class ServerSession {
             viewMoment = 0;
             savepoints.clear();
             metadataLocked.clear();
-            opaqueInView = null;
+            forgetTransactionEvidence();
+        }
+    }
+
+    /** A statement inside the read view: unknown in its effect (OTHER), or proof the transaction is still alive. */
+    private void noteTransactionEvidence(Statement st) {
+        if (st.kind() == Kind.OTHER && opaqueSinceProof == null) {
+            opaqueSinceProof = st.sql();
+        } else if (st.kind() == Kind.SAVEPOINT || st.kind() == Kind.ROLLBACK_TO_SAVEPOINT) {
+            forgetTransactionEvidence();
+        }
+    }
+
+    private void forgetTransactionEvidence() {
+        opaqueSinceProof = null;
+        readsSinceOpaque.clear();
+        readsSinceProof.clear();
+    }
+
+    private void noteSnapshotRead(TableName table) {
+        if (viewMoment != 0) {
+            String name = table == null ? "the tables of a query" : table.toString();
+            readsSinceProof.add(name);
+            if (opaqueSinceProof != null) {
+                readsSinceOpaque.add(name);
+            }
         }
     }
 
@@ -639,24 +678,25 @@ final class ServerSession {
 
     /**
      * ROLLBACK TO SAVEPOINT or RELEASE SAVEPOINT of a savepoint this model holds, answered "SAVEPOINT sp does not
-     * exist": the server's transaction is gone, ended by something the model did not see commit (the last statement
-     * it could not see into, if any). The misleading error is explained as the broken snapshot it is.
+     * exist" (1305): the server's transaction had ended, unseen, after the last proof it was alive; by the first
+     * statement the model could not see into since, if any. Reads after that moment were not from the snapshot.
+     * Returns whether the failure showed such an end.
      */
-    private void savepointGone(Statement st, boolean judge, long position, List<Finding> out) {
+    private boolean savepointGone(Statement st, boolean judge, long position, List<Finding> out) {
         boolean savepointStatement = st.kind() == Kind.ROLLBACK_TO_SAVEPOINT || st.kind() == Kind.RELEASE_SAVEPOINT;
         if (!savepointStatement || st.name() == null || !hasSavepoint(st.name())) {
-            return;
+            return false;
         }
-        String by = opaqueInView;
+        String by = opaqueSinceProof;
+        Set<String> suspect = new LinkedHashSet<>(by != null ? readsSinceOpaque : readsSinceProof);
         boolean hadView = viewMoment != 0;
-        endTransaction(by != null ? by : "a statement backup-guard did not recognise as committing",
-                Rule.IMPLICIT_COMMIT);
-        if (judge && hadView) {
-            out.add(violation(Rule.IMPLICIT_COMMIT, position, st, "the snapshot was already ended, by "
-                    + (by != null ? Finding.quote(by) + " (backup-guard cannot see into it)" : "a statement "
-                    + "backup-guard did not recognise as committing") + ": the server no longer knows savepoint "
-                    + st.name() + " (error 1305)"));
+        endTransaction(by != null ? by : UNSEEN, Rule.IMPLICIT_COMMIT);
+        if (judge && hadView && !suspect.isEmpty()) {
+            out.add(violation(Rule.IMPLICIT_COMMIT, position, st, "the snapshot had already ended, by "
+                    + (by != null ? Finding.quote(by) : UNSEEN) + ": the server no longer knows savepoint " + st.name()
+                    + " (error 1305), so " + suspect + " were read at another moment"));
         }
+        return hadView;
     }
 
     private void once(List<Finding> out, Rule rule, long position, Statement st, String detail) {

@@ -73,6 +73,9 @@ public final class SessionProtocol {
     // What the guard did.
     private boolean guardSnapshot;
     private boolean sessionSnapshot;
+    private Finding unseenEnd;
+    /** The session-end statements of the backup session just ended are being sent (until the next plan). */
+    private boolean endingSession;
     private boolean ddlLockHeld;
     private boolean binlogSkipDenied;
     private boolean mdlReported;
@@ -175,6 +178,7 @@ public final class SessionProtocol {
      * the protocol it caused, usually none (no allocation then).
      */
     public List<Finding> sent(Statement st) {
+        unseenEnd = null;
         if (st == SKIP_BINLOG || st == RESTORE_BINLOG) {
             server.binlogSkipped(st == SKIP_BINLOG);
             return List.of();
@@ -197,8 +201,24 @@ public final class SessionProtocol {
             // 1227: no BINLOG ADMIN. (1694, inside a transaction, may work next time.)
             binlogSkipDenied = true;
         }
-        server.failed(st, vendorCode, backup, position, scratch);
+        unseenEnd = null;
+        // The statements that end a backup session are still judged: a savepoint they find gone says how it ended.
+        if (server.failed(st, vendorCode, backup || endingSession, position, scratch)) {
+            String by = server.transactionEndedBy();
+            unseenEnd = finding(Rule.IMPLICIT_COMMIT, Finding.Outcome.REFUSED, st, "the snapshot had already ended, by "
+                    + (ServerSession.UNSEEN.equals(by) ? by : Finding.quote(by) + ", which backup-guard cannot see into")
+                    + ": the server answered " + st.sql() + " with 'does not exist' (error 1305)");
+        }
         return drain();
+    }
+
+    /**
+     * After {@link #failed} (until the next {@link #sent} or {@link #failed}): when the failure showed that the snapshot had already ended unseen (a savepoint the
+     * server no longer knows, error 1305), the refusal that explains it to the job instead of the server's
+     * misleading error; null otherwise.
+     */
+    public Finding unseenSnapshotEnd() {
+        return unseenEnd;
     }
 
     private List<Finding> drain() {
@@ -218,6 +238,7 @@ public final class SessionProtocol {
      * {@link Step.LearnFacts} step the adapter calls this again with the same statement.
      */
     public Plan plan(Statement st) {
+        endingSession = false;
         if (replanning) {
             replanning = false;
         } else {
@@ -613,8 +634,9 @@ public final class SessionProtocol {
             case DML, DDL -> true;
             case SET_AUTOCOMMIT -> !st.isAutocommitOn();
             case SELECT, SHOW_CREATE_TABLE, SHOW_COLUMNS -> st.target() != null && server.wasRead(st.target());
-            // The job ending its transaction, its lock or its backup stages again: still the backup's own end.
-            case COMMIT, ROLLBACK, UNLOCK_TABLES, BACKUP_STAGE -> false;
+            // The job ending its transaction, its lock or its backup stage: still the backup's own end.
+            case COMMIT, ROLLBACK, UNLOCK_TABLES -> false;
+            case BACKUP_STAGE -> !"END".equals(st.name());
             // Work that commits (FTWRL, LOCK TABLES, FLUSH, BEGIN, GRANT, ANALYZE TABLE, ...) is no backup's.
             default -> ImplicitCommit.commits(st, facts, server.tableLocks());
         };
@@ -1081,6 +1103,7 @@ public final class SessionProtocol {
         }
         if (backup) {
             sessions++;
+            endingSession = true;
         }
         backup = false;
         guardSnapshot = false;
