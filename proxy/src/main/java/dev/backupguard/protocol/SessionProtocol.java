@@ -625,7 +625,7 @@ public final class SessionProtocol {
             return Plan.PASS;
         }
         return refuse(Rule.IMPLICIT_COMMIT, st, ImplicitCommit.command(st) + " commits implicitly and would end "
-                + "the snapshot" + (snapshotReads == 0 ? "" : " after " + server.tablesRead() + " were read in it"));
+                + "the snapshot");
     }
 
     /** After the job ended its transaction (absorbed), statements that show the backup is over. */
