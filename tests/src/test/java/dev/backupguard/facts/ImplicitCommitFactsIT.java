@@ -1,14 +1,15 @@
 package dev.backupguard.facts;
 
+import static dev.backupguard.facts.SessionSql.errorCode;
+import static dev.backupguard.facts.SessionSql.exec;
+import static dev.backupguard.facts.SessionSql.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.backupguard.testserver.JdbcDriver;
 import dev.backupguard.testserver.MariaDbServer;
 import dev.backupguard.testserver.WithMariaDb;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -298,27 +299,6 @@ class ImplicitCommitFactsIT {
             }
         } finally {
             server.execute(c.rootAfter().toArray(String[]::new));
-        }
-    }
-
-    private static void exec(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
-    }
-
-    private static String query(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            return rs.next() ? rs.getString(1) : null;
-        }
-    }
-
-    private static int errorCode(Connection c, String sql) {
-        try {
-            exec(c, sql);
-            return 0;
-        } catch (SQLException e) {
-            return e.getErrorCode();
         }
     }
 }

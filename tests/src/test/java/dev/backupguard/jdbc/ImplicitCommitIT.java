@@ -93,9 +93,7 @@ class ImplicitCommitIT {
     void auditLetsItThroughAndTheVerdictIsNotConsistent() throws Exception {
         Path trace = dir.resolve("trace.jsonl");
         try (Connection job = asApp(JdbcDriver.MARIADB, "audit", trace, null); Statement s = job.createStatement()) {
-            s.execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
-            s.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
-            assertThat(count(s, "secrets")).isEqualTo(3);
+            snapshotAndFirstRead(s);
             s.execute("ANALYZE TABLE scratch");
             server.execute("INSERT INTO " + db + ".scratch2 VALUES (3)");
 
@@ -111,9 +109,7 @@ class ImplicitCommitIT {
     void withoutTheAnalyzeTheSameAuditedSessionIsConsistent() throws Exception {
         Path trace = dir.resolve("trace.jsonl");
         try (Connection job = asApp(JdbcDriver.MARIADB, "audit", trace, null); Statement s = job.createStatement()) {
-            s.execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
-            s.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
-            assertThat(count(s, "secrets")).isEqualTo(3);
+            snapshotAndFirstRead(s);
             server.execute("INSERT INTO " + db + ".scratch2 VALUES (3)");
             assertThat(count(s, "scratch2")).isEqualTo(2);
             s.execute("COMMIT");
@@ -125,9 +121,7 @@ class ImplicitCommitIT {
     void aGrantTheServerRefusedStillEndedTheSnapshotAndTheAuditSaysSo() throws Exception {
         Path trace = dir.resolve("trace.jsonl");
         try (Connection job = asApp(JdbcDriver.MARIADB, "audit", trace, null); Statement s = job.createStatement()) {
-            s.execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
-            s.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
-            assertThat(count(s, "secrets")).isEqualTo(3);
+            snapshotAndFirstRead(s);
             assertThatThrownBy(() -> s.execute("GRANT SELECT ON scratch TO '" + server.appUser() + "'@'%'"))
                     .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1142));
             server.execute("INSERT INTO " + db + ".scratch2 VALUES (3)");
@@ -210,6 +204,13 @@ class ImplicitCommitIT {
         return GuardedUrls.guarded(server, driver, db, mode, SnapshotWay.AUTO)
                 + (trace == null ? "" : "&backupguard.trace.file=" + trace)
                 + (coordinates == null ? "" : "&backupguard.coordinates.file=" + coordinates);
+    }
+
+    /** The job's own snapshot, as a hand-written backup job opens it, and its first read. */
+    private static void snapshotAndFirstRead(Statement s) throws SQLException {
+        s.execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+        s.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+        assertThat(count(s, "secrets")).isEqualTo(3);
     }
 
     private static long count(Statement s, String table) throws SQLException {
