@@ -2,6 +2,7 @@ package dev.backupguard.harness.audit;
 
 import static dev.backupguard.harness.BackupAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.backupguard.harness.FakeServer;
 import dev.backupguard.harness.Recorder;
@@ -41,6 +42,19 @@ class ImplicitCommitAuditTest {
                 s.executeQuery("SELECT * FROM orders").close();
             }
             assertThat(recorder).isNotConsistentBackup().violates(Rule.IMPLICIT_COMMIT);
+        }
+    }
+
+    @Test
+    void anExpectedAdminStatementMatchesOnlyItsOwnText() throws Exception {
+        try (Recorder recorder = new Recorder().mode(Mode.AUDIT)) {
+            try (Connection c = recorder.guard(server().connect()); Statement s = c.createStatement()) {
+                s.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+                s.execute("ANALYZE TABLE accounts");
+            }
+            assertThat(recorder).sentInOrder("START TRANSACTION WITH CONSISTENT SNAPSHOT", "ANALYZE TABLE accounts");
+            assertThatThrownBy(() -> assertThat(recorder).sentInOrder("GRANT SELECT ON *.* TO 'u'@'%'"))
+                    .isInstanceOf(AssertionError.class);
         }
     }
 
