@@ -84,7 +84,7 @@ public final class ImplicitCommit {
                 && vendorCode != XA_OUTSIDE && commits(st, facts, tableLocksHeld);
     }
 
-    /** The command as the manuals name it, for messages: {@code ANALYZE TABLE}, {@code DDL}, {@code BACKUP STAGE START}. */
+    /** The command as the manuals name it, for messages: {@code ANALYZE TABLE}, {@code DDL}, {@code FLUSH}. */
     public static String command(Statement st) {
         return switch (st.kind()) {
             case ADMIN -> st.name();

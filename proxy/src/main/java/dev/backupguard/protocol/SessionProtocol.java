@@ -73,6 +73,7 @@ public final class SessionProtocol {
     // What the guard did.
     private boolean guardSnapshot;
     private boolean sessionSnapshot;
+    /** See {@link #unseenSnapshotEnd()}. */
     private Finding unseenEnd;
     /** The session-end statements of the backup session just ended are being sent (until the next plan). */
     private boolean endingSession;
@@ -213,9 +214,9 @@ public final class SessionProtocol {
     }
 
     /**
-     * After {@link #failed} (until the next {@link #sent} or {@link #failed}): when the failure showed that the snapshot had already ended unseen (a savepoint the
-     * server no longer knows, error 1305), the refusal that explains it to the job instead of the server's
-     * misleading error; null otherwise.
+     * After {@link #failed}, until the next {@link #sent} or {@link #failed}: when the failure showed that the
+     * snapshot had already ended unseen (a savepoint the server no longer knows, error 1305), the refusal that
+     * explains it to the job instead of the server's misleading error; null otherwise.
      */
     public Finding unseenSnapshotEnd() {
         return unseenEnd;

@@ -102,7 +102,8 @@ class ImplicitCommitIT {
         }
         String events = Files.readString(trace);
         assertThat(events).containsPattern("\"rule\":\"implicit-commit\"[^\\n]*\"outcome\":\"would_refuse\"");
-        assertThat(summary(trace)).contains("\"consistent\":false").containsPattern("\"reasons\":\\[[^]]*implicit-commit");
+        assertThat(summary(trace)).contains("\"consistent\":false")
+                .containsPattern("\"reasons\":\\[[^]]*implicit-commit");
     }
 
     @Test
