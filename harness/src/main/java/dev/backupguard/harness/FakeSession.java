@@ -5,6 +5,7 @@ import dev.backupguard.classify.IsolationLevel;
 import dev.backupguard.classify.Kind;
 import dev.backupguard.classify.Statement;
 import dev.backupguard.classify.TableName;
+import dev.backupguard.protocol.ImplicitCommit;
 import dev.backupguard.protocol.ServerFacts;
 
 import javax.sql.rowset.CachedRowSet;
@@ -217,15 +218,10 @@ final class FakeSession {
                     inTransaction = true;
                 }
                 return new Outcome(null, 1);
-            case DDL:
-            case LOCK_TABLES:
-            case FLUSH_TABLES:
-            case FLUSH_TABLES_WITH_READ_LOCK:
-            case FLUSH_OTHER:
-            case FLUSH_TABLES_FOR_EXPORT:
-                endTransaction(); // these commit implicitly (docs/server-facts.md, fact 3)
-                return new Outcome(null, 0);
             default:
+                if (ImplicitCommit.commits(st, server.facts(), false)) {
+                    endTransaction(); // DDL, LOCK TABLES, FLUSH, GRANT, ... (docs/server-facts.md, facts 3 and 10)
+                }
                 return new Outcome(null, 0);
         }
     }

@@ -84,6 +84,7 @@ final class StatementPattern {
                 return sameText(e.sql(), actual.sql());
             case SET_OTHER:
             case OTHER:
+            case ADMIN:
             case DML:
             case DDL:
             case KILL:

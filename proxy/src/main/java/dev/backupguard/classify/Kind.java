@@ -81,14 +81,24 @@ public enum Kind {
     SELECT,
     /** INSERT, UPDATE, DELETE, REPLACE, LOAD DATA, LOAD XML, and {@code SELECT ... INTO} a table is not one of these. */
     DML,
-    /** CREATE, ALTER, DROP, RENAME, TRUNCATE (of any object): all commit implicitly. */
+    /**
+     * CREATE, ALTER, DROP, RENAME, TRUNCATE (of any object). All commit implicitly but {@code CREATE TEMPORARY TABLE}
+     * and {@code DROP TEMPORARY TABLE}, which carry {@link Statement#F_TEMPORARY}.
+     */
     DDL,
+    /**
+     * An account, table-maintenance, key-cache, plugin, replication or backup-lock statement that one of the
+     * servers' manuals lists among the statements that commit implicitly; the command is {@link Statement#name()},
+     * one of the {@code AdminForms} names ({@code ANALYZE TABLE}, {@code GRANT}, {@code CHANGE MASTER}, ...).
+     * Whether it commits on the connected server is decided by {@code dev.backupguard.protocol.ImplicitCommit}.
+     */
+    ADMIN,
     /** {@code KILL [CONNECTION|QUERY] n}. */
     KILL,
     /** {@code USE d}; the database is {@link Statement#name()}. */
     USE,
     /**
-     * Anything else: CALL, DO, HANDLER, GRANT, ANALYZE, XA, PREPARE, EXECUTE, compound statements, unknown. A
+     * Anything else: CALL, DO, HANDLER, XA, PREPARE, EXECUTE, PURGE, SHUTDOWN, compound statements, unknown. A
      * connection's {@link SessionText} reads EXECUTE as the statement it runs, and the statements it cannot see into
      * as {@link #OPAQUE}.
      */

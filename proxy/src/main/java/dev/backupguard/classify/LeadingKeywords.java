@@ -57,7 +57,7 @@ final class LeadingKeywords {
                     return lx.statement(Kind.COMMIT, 0);
                 }
                 if (lx.is("CREATE")) {
-                    return lx.statement(Kind.DDL, 0);
+                    return AdminForms.createOrDrop(lx);
                 }
                 break;
             case 'D':
@@ -65,7 +65,7 @@ final class LeadingKeywords {
                     return lx.statement(Kind.DML, 0);
                 }
                 if (lx.is("DROP")) {
-                    return lx.statement(Kind.DDL, 0);
+                    return AdminForms.createOrDrop(lx);
                 }
                 break;
             case 'F':
@@ -90,7 +90,7 @@ final class LeadingKeywords {
                 if (lx.is("LOAD")) {
                     lx.next();
                     // LOAD DATA and LOAD XML write rows; LOAD INDEX INTO CACHE does not.
-                    return lx.statement(lx.is("DATA") || lx.is("XML") ? Kind.DML : Kind.OTHER, 0);
+                    return lx.is("DATA") || lx.is("XML") ? lx.statement(Kind.DML, 0) : AdminForms.loadIndex(lx);
                 }
                 break;
             case 'R':
@@ -160,8 +160,9 @@ final class LeadingKeywords {
             default:
                 break;
         }
-        // CALL, DO, HANDLER, GRANT, ANALYZE, XA, PREPARE, EXECUTE, labels of compound statements, unknown words.
-        return lx.statement(Kind.OTHER, 0);
+        // GRANT, ANALYZE TABLE, ... (ADMIN); CALL, DO, HANDLER, XA, PREPARE, EXECUTE, labels of compound statements,
+        // unknown words (OTHER).
+        return AdminForms.recognize(lx);
     }
 
     /** {@code BEGIN [WORK]}; MariaDB's {@code BEGIN NOT ATOMIC} opens a compound statement, which is OTHER. */
@@ -191,13 +192,13 @@ final class LeadingKeywords {
 
     /**
      * {@code START TRANSACTION [WITH CONSISTENT SNAPSHOT] [, READ ONLY | READ WRITE]}, in any order; mysqldump sends
-     * {@code START TRANSACTION /*!40100 WITH CONSISTENT SNAPSHOT *}{@code /}. START SLAVE, START REPLICA, START
-     * GROUP_REPLICATION are OTHER.
+     * {@code START TRANSACTION /*!40100 WITH CONSISTENT SNAPSHOT *}{@code /}. START SLAVE and START REPLICA are
+     * ADMIN, START GROUP_REPLICATION is OTHER.
      */
     private static Statement start(Lexer lx) {
         lx.next();
         if (!lx.accept("TRANSACTION")) {
-            return lx.statement(Kind.OTHER, 0);
+            return AdminForms.replication(lx, AdminForms.START_REPLICA);
         }
         int flags = 0;
         while (lx.type() != Lexer.END) {

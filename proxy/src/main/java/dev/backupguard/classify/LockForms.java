@@ -130,11 +130,11 @@ final class LockForms {
         return lx.statement(Kind.OTHER, 0);
     }
 
-    /** MariaDB {@code BACKUP STAGE START|FLUSH|BLOCK_DDL|BLOCK_COMMIT|END}; BACKUP LOCK and BACKUP UNLOCK are OTHER. */
+    /** MariaDB {@code BACKUP STAGE START|FLUSH|BLOCK_DDL|BLOCK_COMMIT|END}; BACKUP LOCK and BACKUP UNLOCK are ADMIN. */
     static Statement backup(Lexer lx) {
         lx.next();
         if (!lx.accept("STAGE")) {
-            return lx.statement(Kind.OTHER, 0);
+            return AdminForms.backupLock(lx);
         }
         String stage = stage(lx);
         return lx.statement(Kind.BACKUP_STAGE, null, null, stage, null, 0);

@@ -28,6 +28,11 @@ final class SetForms {
     /** Null for {@code SET STATEMENT ... FOR s}: the lexer then stands at s, whose classification is the answer. */
     static Statement recognize(Lexer lx) {
         lx.next();
+        // SET PASSWORD and SET DEFAULT ROLE change accounts: they commit implicitly (AdminForms).
+        if (lx.is("PASSWORD") || (lx.accept("DEFAULT") && lx.is("ROLE"))) {
+            String command = lx.is("PASSWORD") ? AdminForms.SET_PASSWORD : AdminForms.SET_DEFAULT_ROLE;
+            return lx.statement(Kind.ADMIN, null, null, command, null, 0);
+        }
         int scope = scopeKeyword(lx);
         if (lx.is("TRANSACTION")) {
             return transaction(lx, scope);

@@ -13,8 +13,8 @@ import java.util.List;
  *                  beyond the classifier's read bound)
  * @param tables    the table list of LOCK TABLES and of FLUSH TABLES forms that name tables; empty otherwise
  * @param name      the savepoint of SAVEPOINT / ROLLBACK TO / RELEASE, the database of SHOW CREATE DATABASE and USE,
- *                  the stage of BACKUP STAGE (upper case), the {@code FROM d} of SHOW TABLES and SHOW TABLE STATUS;
- *                  {@code null} otherwise
+ *                  the stage of BACKUP STAGE (upper case), the {@code FROM d} of SHOW TABLES and SHOW TABLE STATUS,
+ *                  the command of an {@link Kind#ADMIN} statement; {@code null} otherwise
  * @param isolation the level of SET_TRANSACTION_ISOLATION ({@code null} there too when the value is DEFAULT or an
  *                  expression the classifier cannot evaluate); also given for SET_AUTOCOMMIT when the same SET assigns
  *                  the isolation variable; {@code null} otherwise
@@ -77,6 +77,12 @@ public record Statement(Kind kind, String sql, TableName target, List<TableName>
      * ANSI_QUOTES) or server version the connection's {@link SessionText} does not know: learning them resolves it.
      */
     public static final int F_AMBIGUOUS = 1 << 18;
+    /**
+     * {@code CREATE [OR REPLACE] TEMPORARY TABLE} and {@code DROP TEMPORARY TABLE}: the DDL forms that do not commit
+     * implicitly (MySQL 8.4 manual, 15.3.3 "Statements That Cause an Implicit Commit"; MariaDB "SQL statements That
+     * Cause an Implicit Commit", exceptions). Other DDL on a temporary table commits (docs/server-facts.md, fact 12).
+     */
+    public static final int F_TEMPORARY = 1 << 19;
 
     public Statement {
         tables = tables == null ? List.of() : tables;
@@ -116,17 +122,6 @@ public record Statement(Kind kind, String sql, TableName target, List<TableName>
 
     public boolean isGlobal() {
         return has(F_GLOBAL);
-    }
-
-    /** Statements that commit the current transaction implicitly (MySQL 5.5+/MariaDB): DDL, LOCK TABLES, FLUSH forms, BEGIN/START TRANSACTION. */
-    public boolean commitsImplicitly() {
-        return switch (kind) {
-            case DDL, LOCK_TABLES, FLUSH_LOGS, FLUSH_OTHER, FLUSH_TABLES, FLUSH_TABLES_WITH_READ_LOCK,
-                 FLUSH_TABLES_FOR_EXPORT, BEGIN, START_TRANSACTION -> true;
-            // SET autocommit=1 commits the open transaction (it is a no-op when autocommit was already on).
-            case SET_AUTOCOMMIT -> isAutocommitOn();
-            default -> false;
-        };
     }
 
     @Override

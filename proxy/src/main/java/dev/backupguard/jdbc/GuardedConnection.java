@@ -341,6 +341,7 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
             }
         } catch (SQLException e) {
             report(protocol.failed(st, e.getErrorCode()));
+            Finding explained = protocol.unseenSnapshotEnd();
             if (st == SessionProtocol.RESTORE_BINLOG) {
                 // Never hand back a connection whose writes would not reach the binlog (replicas would diverge).
                 LOG.error("backup-guard could not switch binary logging back on for this session; closing it");
@@ -349,6 +350,14 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
             recover(e);
             if (e instanceof BackupGuardException) {
                 throw e; // the lock guard's refusal already names the rule and the statement
+            }
+            if (explained != null) {
+                // The server's error follows from a broken snapshot ("SAVEPOINT backup_guard does not exist"):
+                // the job is told the rule that explains it, with the server's error as the cause.
+                report(List.of(explained));
+                SQLException b = refusal(explained);
+                b.initCause(e);
+                throw b;
             }
             throw new SQLException("backup-guard could not " + purpose(st) + ": " + e.getMessage()
                     + " (statement: " + st.sql() + ")", e.getSQLState(), e.getErrorCode(), e);

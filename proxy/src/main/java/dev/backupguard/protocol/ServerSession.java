@@ -23,14 +23,18 @@ import java.util.Set;
  * consistent when every data read and the coordinates are from one moment. This one mechanism judges every unsafe
  * pattern of PROTOCOL.md section 3; the rule named in a violation says why the moments differ.
  *
- * <p>Server semantics relied on (MySQL 5.5+ and MariaDB): DDL, LOCK TABLES, FLUSH (other than FLUSH TABLES WITH READ
- * LOCK), BEGIN/START TRANSACTION and SET autocommit=1 commit implicitly; START TRANSACTION releases LOCK TABLES locks
+ * <p>Server semantics relied on (MySQL 5.5+ and MariaDB): the statements {@link ImplicitCommit} names commit
+ * implicitly, even when the server then refuses them; START TRANSACTION releases LOCK TABLES locks
  * but not the global read lock; UNLOCK TABLES after FTWRL does not commit; ROLLBACK TO SAVEPOINT releases the metadata
  * locks taken after the savepoint; WITH CONSISTENT SNAPSHOT is ignored below REPEATABLE READ.
  */
 final class ServerSession {
 
     private static final Set<String> SYSTEM_SCHEMAS = Set.of("information_schema", "performance_schema", "mysql", "sys");
+    /** ER_SP_DOES_NOT_EXIST: "SAVEPOINT sp does not exist" after ROLLBACK TO / RELEASE SAVEPOINT. */
+    static final int SAVEPOINT_DOES_NOT_EXIST = 1305;
+    /** What ended a snapshot when no statement the model saw can have. */
+    static final String UNSEEN = "a statement backup-guard did not recognise as committing";
 
     private ServerFacts facts;
     private String currentSchema;
@@ -53,6 +57,14 @@ final class ServerSession {
     private boolean binlogSkipped;
     private Kind backupLock;
     private Rule transactionEndRule;
+    /**
+     * Since the server last proved the transaction alive (a savepoint set or rolled back to): the first statement
+     * whose effect on it is unknown (CALL, EXECUTE, ...), and the tables read after it and since the proof. A
+     * savepoint the server then no longer knows (1305) shows the transaction had ended by then, unseen.
+     */
+    private String opaqueSinceProof;
+    private final Set<String> readsSinceOpaque = new LinkedHashSet<>();
+    private final Set<String> readsSinceProof = new LinkedHashSet<>();
 
     // The judge's memory.
     private long moments;
@@ -295,18 +307,19 @@ final class ServerSession {
      */
     void apply(Statement st, boolean judge, long position, List<Finding> out) {
         boolean flushTables = false;
+        if (ImplicitCommit.commits(st, facts, !lockedTables.isEmpty())) {
+            // Before the statement runs (MariaDB 11.4: FTWRL inside a transaction commits it silently, fact 3).
+            endTransaction(st, endRule(st));
+        } else if (viewMoment != 0) {
+            noteTransactionEvidence(st);
+        }
         switch (st.kind()) {
             case USE -> currentSchema = st.name();
-            case FLUSH_TABLES -> {
-                endTransaction(st, Rule.IMPLICIT_COMMIT);
-                flushTables = true;
-            }
+            case FLUSH_TABLES -> flushTables = true;
             case FLUSH_TABLES_WITH_READ_LOCK -> {
                 if (judge && !previousWasFlushTables) {
                     once(out, Rule.FLUSH_BEFORE_LOCK, position, st, "no FLUSH TABLES right before the global read lock");
                 }
-                // MariaDB 11.4: FTWRL inside a transaction commits it silently (docs/server-facts.md, fact 3).
-                endTransaction(st, Rule.IMPLICIT_COMMIT);
                 if (st.tables().isEmpty()) {
                     globalLock = true;
                     lockMoment = newMoment();
@@ -314,14 +327,8 @@ final class ServerSession {
                     lockTables(st.tables());
                 }
             }
-            case FLUSH_LOGS -> endTransaction(st, Rule.FLUSH_LOGS_IN_SNAPSHOT);
-            case FLUSH_OTHER, FLUSH_TABLES_FOR_EXPORT, DDL -> endTransaction(st, Rule.IMPLICIT_COMMIT);
             case UNLOCK_TABLES -> {
-                if (!lockedTables.isEmpty()) {
-                    // UNLOCK TABLES commits when LOCK TABLES locks were held; not after FTWRL.
-                    endTransaction(st, Rule.IMPLICIT_COMMIT);
-                    lockedTables.clear();
-                }
+                lockedTables.clear();
                 if (globalLock) {
                     globalLock = false;
                     if (judge && coordinatesUnderLock && coordinatesMoment == lockMoment && dataMoment == 0
@@ -331,10 +338,7 @@ final class ServerSession {
                     }
                 }
             }
-            case LOCK_TABLES -> {
-                endTransaction(st, Rule.IMPLICIT_COMMIT);
-                lockTables(st.tables());
-            }
+            case LOCK_TABLES -> lockTables(st.tables());
             case SET_TRANSACTION_ISOLATION -> {
                 // A null level (DEFAULT, an expression) is unknown: the model keeps the level it had.
                 if (!st.isGlobal() && st.isolation() != null) {
@@ -349,15 +353,9 @@ final class ServerSession {
                 if (st.isolation() != null && !st.isGlobal()) {
                     sessionIsolation = st.isolation(); // SET autocommit=0, transaction_isolation='...' in one SET
                 }
-                if (st.isAutocommitOn()) {
-                    endTransaction(st, Rule.SNAPSHOT_END);
-                    autocommit = true;
-                } else {
-                    autocommit = false;
-                }
+                autocommit = st.isAutocommitOn();
             }
             case START_TRANSACTION, BEGIN -> {
-                endTransaction(st, Rule.SNAPSHOT_END);
                 lockedTables.clear(); // START TRANSACTION releases LOCK TABLES locks (not the global read lock)
                 beginTransaction();
                 if (st.isConsistentSnapshot() && repeatable(transactionIsolation)) {
@@ -376,13 +374,7 @@ final class ServerSession {
                     metadataLocked.clear();
                 }
             }
-            case BACKUP_STAGE -> {
-                // BACKUP STAGE START commits implicitly, and BACKUP STAGE END ends the transaction too (fact 3).
-                if ("START".equals(st.name()) || "END".equals(st.name())) {
-                    endTransaction(st, Rule.IMPLICIT_COMMIT);
-                }
-                backupLock = "END".equals(st.name()) ? null : Kind.BACKUP_STAGE;
-            }
+            case BACKUP_STAGE -> backupLock = "END".equals(st.name()) ? null : Kind.BACKUP_STAGE;
             case LOCK_INSTANCE_FOR_BACKUP -> backupLock = Kind.LOCK_INSTANCE_FOR_BACKUP;
             case UNLOCK_INSTANCE -> {
                 if (backupLock == Kind.LOCK_INSTANCE_FOR_BACKUP) {
@@ -412,7 +404,7 @@ final class ServerSession {
             }
             case SELECT -> select(st, judge, position, out);
             default -> {
-                // SET_OTHER, SHOW_*, KILL, OTHER, EMPTY, BACKUP_STAGE, LOCK/UNLOCK INSTANCE: no effect on the snapshot.
+                // DDL, ADMIN, FLUSH_*: their commit is above. SET_OTHER, SHOW_*, KILL, OTHER, EMPTY: no effect.
             }
         }
         // A SET between FLUSH TABLES and FTWRL opens no table: the flush still did its work (the guard sends the
@@ -421,8 +413,17 @@ final class ServerSession {
         previousWasFlushTables = flushTables || (neutral && previousWasFlushTables);
     }
 
-    /** The server refused {@code st}. */
-    void failed(Statement st, int vendorCode, boolean judge, long position, List<Finding> out) {
+    /**
+     * The server refused {@code st}. Returns whether the refusal showed that the snapshot had already ended unseen
+     * (see {@link #savepointGone}).
+     */
+    boolean failed(Statement st, int vendorCode, boolean judge, long position, List<Finding> out) {
+        boolean unseenEnd = false;
+        if (ImplicitCommit.commitsWhenFailed(st, vendorCode, facts, !lockedTables.isEmpty())) {
+            endTransaction(st, endRule(st)); // committed before it was refused (fact 12)
+        } else if (vendorCode == SAVEPOINT_DOES_NOT_EXIST) {
+            unseenEnd = savepointGone(st, judge, position, out);
+        }
         // 1412: "Table definition has changed, please retry transaction" (ER_TABLE_DEF_CHANGED): DDL elsewhere broke
         // the snapshot for this table.
         if (vendorCode == 1412 && judge) {
@@ -434,6 +435,7 @@ final class ServerSession {
             endTransaction(st, Rule.SNAPSHOT_END);
         }
         previousWasFlushTables = false;
+        return unseenEnd;
     }
 
     private void select(Statement st, boolean judge, long position, List<Finding> out) {
@@ -492,6 +494,7 @@ final class ServerSession {
         if (judge) {
             judgeRead(st, table, moment, why, whyDetail, position, out);
         }
+        noteSnapshotRead(table);
         dataReads++;
         if (table != null) {
             tablesRead.add(table);
@@ -622,16 +625,78 @@ final class ServerSession {
     }
 
     private void endTransaction(Statement st, Rule rule) {
+        endTransaction(st.sql(), rule);
+    }
+
+    private void endTransaction(String endedBy, Rule rule) {
         if (inTransaction) {
             inTransaction = false;
             if (viewMoment != 0) {
-                transactionEndedBy = st.sql();
+                transactionEndedBy = endedBy;
                 transactionEndRule = rule;
             }
             viewMoment = 0;
             savepoints.clear();
             metadataLocked.clear();
+            forgetTransactionEvidence();
         }
+    }
+
+    /** A statement inside the read view: unknown in its effect (OTHER), or proof the transaction is still alive. */
+    private void noteTransactionEvidence(Statement st) {
+        if (st.kind() == Kind.OTHER && opaqueSinceProof == null) {
+            opaqueSinceProof = st.sql();
+        } else if (st.kind() == Kind.SAVEPOINT || st.kind() == Kind.ROLLBACK_TO_SAVEPOINT) {
+            forgetTransactionEvidence();
+        }
+    }
+
+    private void forgetTransactionEvidence() {
+        opaqueSinceProof = null;
+        readsSinceOpaque.clear();
+        readsSinceProof.clear();
+    }
+
+    private void noteSnapshotRead(TableName table) {
+        if (viewMoment != 0) {
+            String name = table == null ? "the tables of a query" : table.toString();
+            readsSinceProof.add(name);
+            if (opaqueSinceProof != null) {
+                readsSinceOpaque.add(name);
+            }
+        }
+    }
+
+    /** The rule that explains a read after {@code st} ended the snapshot. */
+    private static Rule endRule(Statement st) {
+        return switch (st.kind()) {
+            case START_TRANSACTION, BEGIN, SET_AUTOCOMMIT, COMMIT, ROLLBACK -> Rule.SNAPSHOT_END;
+            case FLUSH_LOGS -> Rule.FLUSH_LOGS_IN_SNAPSHOT;
+            default -> Rule.IMPLICIT_COMMIT;
+        };
+    }
+
+    /**
+     * ROLLBACK TO SAVEPOINT or RELEASE SAVEPOINT of a savepoint this model holds, answered "SAVEPOINT sp does not
+     * exist" (1305): the server's transaction had ended, unseen, after the last proof it was alive; by the first
+     * statement the model could not see into since, if any. Reads after that moment were not from the snapshot.
+     * Returns whether the failure showed such an end.
+     */
+    private boolean savepointGone(Statement st, boolean judge, long position, List<Finding> out) {
+        boolean savepointStatement = st.kind() == Kind.ROLLBACK_TO_SAVEPOINT || st.kind() == Kind.RELEASE_SAVEPOINT;
+        if (!savepointStatement || st.name() == null || !hasSavepoint(st.name())) {
+            return false;
+        }
+        String by = opaqueSinceProof;
+        Set<String> suspect = new LinkedHashSet<>(by != null ? readsSinceOpaque : readsSinceProof);
+        boolean hadView = viewMoment != 0;
+        endTransaction(by != null ? by : UNSEEN, Rule.IMPLICIT_COMMIT);
+        if (judge && hadView && !suspect.isEmpty()) {
+            out.add(violation(Rule.IMPLICIT_COMMIT, position, st, "the snapshot had already ended, by "
+                    + (by != null ? Finding.quote(by) : UNSEEN) + ": the server no longer knows savepoint " + st.name()
+                    + " (error 1305), so " + suspect + " were read at another moment"));
+        }
+        return hadView;
     }
 
     private void once(List<Finding> out, Rule rule, long position, Statement st, String detail) {

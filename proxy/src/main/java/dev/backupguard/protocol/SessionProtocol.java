@@ -73,6 +73,10 @@ public final class SessionProtocol {
     // What the guard did.
     private boolean guardSnapshot;
     private boolean sessionSnapshot;
+    /** See {@link #unseenSnapshotEnd()}. */
+    private Finding unseenEnd;
+    /** The session-end statements of the backup session just ended are being sent (until the next plan). */
+    private boolean endingSession;
     private boolean ddlLockHeld;
     private boolean binlogSkipDenied;
     private boolean mdlReported;
@@ -182,6 +186,7 @@ public final class SessionProtocol {
      * the protocol it caused, usually none (no allocation then).
      */
     public List<Finding> sent(Statement st) {
+        unseenEnd = null;
         if (st == SKIP_BINLOG || st == RESTORE_BINLOG) {
             server.binlogSkipped(st == SKIP_BINLOG);
             return List.of();
@@ -212,8 +217,24 @@ public final class SessionProtocol {
         if (st.kind() == Kind.OPAQUE) {
             unseenLock = true; // it may have taken the lock before it failed
         }
-        server.failed(st, vendorCode, backup, position, scratch);
+        unseenEnd = null;
+        // The statements that end a backup session are still judged: a savepoint they find gone says how it ended.
+        if (server.failed(st, vendorCode, backup || endingSession, position, scratch)) {
+            String by = server.transactionEndedBy();
+            unseenEnd = finding(Rule.IMPLICIT_COMMIT, Finding.Outcome.REFUSED, st, "the snapshot had already ended, by "
+                    + (ServerSession.UNSEEN.equals(by) ? by : Finding.quote(by) + ", which backup-guard cannot see into")
+                    + ": the server answered " + st.sql() + " with 'does not exist' (error 1305)");
+        }
         return drain();
+    }
+
+    /**
+     * After {@link #failed}, until the next {@link #sent} or {@link #failed}: when the failure showed that the
+     * snapshot had already ended unseen (a savepoint the server no longer knows, error 1305), the refusal that
+     * explains it to the job instead of the server's misleading error; null otherwise.
+     */
+    public Finding unseenSnapshotEnd() {
+        return unseenEnd;
     }
 
     private List<Finding> drain() {
@@ -233,6 +254,7 @@ public final class SessionProtocol {
      * {@link Step.LearnFacts} step the adapter calls this again with the same statement.
      */
     public Plan plan(Statement st) {
+        endingSession = false;
         if (replanning) {
             replanning = false;
         } else {
@@ -592,11 +614,8 @@ public final class SessionProtocol {
             case SET_TRANSACTION_ISOLATION -> planIsolation(st);
             case SHOW_BINLOG_STATUS -> planCoordinatesRead(st);
             case FLUSH_LOGS -> planFlushLogs(st);
-            case DDL, FLUSH_OTHER, FLUSH_TABLES_FOR_EXPORT -> snapshotOpen()
-                    ? refuse(Rule.IMPLICIT_COMMIT, st, st.kind() == Kind.DDL
-                    ? "DDL commits implicitly and would end the snapshot"
-                    : "this FLUSH commits implicitly and would end the snapshot")
-                    : Plan.PASS;
+            // BACKUP STAGE END ends the job's own backup, as a final COMMIT does: a read after it is refused then.
+            case BACKUP_STAGE -> "END".equals(st.name()) ? Plan.PASS : planImplicitCommit(st);
             case LOCK_TABLES -> planLockTables(st);
             case DML -> snapshotOpen()
                     ? refuse(Rule.WRITE_IN_BACKUP, st, "writes are not allowed in a backup session")
@@ -610,18 +629,34 @@ public final class SessionProtocol {
                 }
                 yield Plan.PASS;
             }
-            default -> Plan.PASS;
+            default -> planImplicitCommit(st);
         };
+    }
+
+    /**
+     * DDL, account, maintenance and other statements that commit implicitly on this server ({@link ImplicitCommit}):
+     * inside the snapshot they would end it unseen, so they are refused (reported in audit mode); outside it they
+     * pass, like every statement the protocol has nothing to say about.
+     */
+    private Plan planImplicitCommit(Statement st) {
+        if (!snapshotOpen() || !ImplicitCommit.commits(st, facts, server.tableLocks())) {
+            return Plan.PASS;
+        }
+        return refuse(Rule.IMPLICIT_COMMIT, st, ImplicitCommit.command(st) + " commits implicitly and would end "
+                + "the snapshot");
     }
 
     /** After the job ended its transaction (absorbed), statements that show the backup is over. */
     private boolean endsFinishedSession(Statement st) {
         return switch (st.kind()) {
-            case DML, DDL, LOCK_TABLES, FLUSH_TABLES_WITH_READ_LOCK, FLUSH_LOGS, FLUSH_OTHER, FLUSH_TABLES,
-                 START_TRANSACTION, BEGIN -> true;
+            case DML, DDL -> true;
             case SET_AUTOCOMMIT -> !st.isAutocommitOn();
             case SELECT, SHOW_CREATE_TABLE, SHOW_COLUMNS -> st.target() != null && server.wasRead(st.target());
-            default -> false;
+            // The job ending its transaction, its lock or its backup stage: still the backup's own end.
+            case COMMIT, ROLLBACK, UNLOCK_TABLES -> false;
+            case BACKUP_STAGE -> !"END".equals(st.name());
+            // Work that commits (FTWRL, LOCK TABLES, FLUSH, BEGIN, GRANT, ANALYZE TABLE, ...) is no backup's.
+            default -> ImplicitCommit.commits(st, facts, server.tableLocks());
         };
     }
 
@@ -1157,6 +1192,7 @@ public final class SessionProtocol {
         }
         if (backup) {
             sessions++;
+            endingSession = true;
         }
         backup = false;
         guardSnapshot = false;

@@ -323,7 +323,8 @@ public final class SessionRecorder {
         }
         if (snapshotLive && snapshotStartedAt != 0 && protocol != null && !protocol.inSnapshot()) {
             // FTWRL, DDL, LOCK TABLES, FLUSH ... commit implicitly: the snapshot ended without a COMMIT.
-            snapshotEnded("implicit commit by " + st.kind().name().toLowerCase(Locale.ROOT).replace('_', ' '), now);
+            String by = st.kind() == Kind.ADMIN ? st.name() : st.kind().name().replace('_', ' ');
+            snapshotEnded("implicit commit by " + by.toLowerCase(Locale.ROOT), now);
         }
     }
 

@@ -150,7 +150,7 @@ class ClassifierCorpusTest {
                     }
                     expected.tables = List.copyOf(tables);
                 } else if (key.equals("name")) {
-                    expected.name = value;
+                    expected.name = value.replace("␣", " ");
                 } else if (key.equals("iso")) {
                     expected.isolation = IsolationLevel.valueOf(value);
                 } else {

@@ -33,6 +33,10 @@ final class FakeServer {
     final List<String> sent = new ArrayList<>();
     /** The session's sql_mode, as a query for it is answered. */
     String sqlMode = "STRICT_TRANS_TABLES";
+    /** The transaction ended behind the guard's back: savepoints are "does not exist" (1305) from now on. */
+    boolean savepointsGone;
+    /** The account lacks BINLOG ADMIN: {@code SET SESSION sql_log_bin} is refused (1227). */
+    boolean noBinlogAdmin;
 
     FakeServer() throws SQLException {
         Statement internal = mock(Statement.class);
@@ -40,7 +44,16 @@ final class FakeServer {
         lenient().when(raw.createStatement()).thenReturn(jobStatement, internal, internal, internal, internal);
         for (Statement s : List.of(jobStatement, internal)) {
             lenient().when(s.execute(anyString())).thenAnswer(i -> {
-                sent.add(i.getArgument(0));
+                String sql = i.getArgument(0);
+                sent.add(sql);
+                if (noBinlogAdmin && sql.startsWith("SET SESSION sql_log_bin")) {
+                    throw new SQLException("Access denied; you need (at least one of) the BINLOG ADMIN privilege(s)",
+                            "42000", 1227);
+                }
+                if (savepointsGone && (sql.startsWith("ROLLBACK TO SAVEPOINT") || sql.startsWith("RELEASE SAVEPOINT"))) {
+                    throw new SQLException("SAVEPOINT " + sql.substring(sql.lastIndexOf(' ') + 1) + " does not exist",
+                            "42000", 1305);
+                }
                 return false;
             });
             lenient().when(s.executeQuery(anyString())).thenAnswer(i -> answer(i.getArgument(0)));

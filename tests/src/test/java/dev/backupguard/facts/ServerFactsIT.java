@@ -1,5 +1,8 @@
 package dev.backupguard.facts;
 
+import static dev.backupguard.facts.SessionSql.errorCode;
+import static dev.backupguard.facts.SessionSql.exec;
+import static dev.backupguard.facts.SessionSql.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -412,27 +415,6 @@ class ServerFactsIT {
         });
         running.add(f);
         return f;
-    }
-
-    private static void exec(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
-    }
-
-    private static String query(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            return rs.next() ? rs.getString(1) : null;
-        }
-    }
-
-    private static int errorCode(Connection c, String sql) {
-        try {
-            exec(c, sql);
-            return 0;
-        } catch (SQLException e) {
-            return e.getErrorCode();
-        }
     }
 
     private static List<String> snapshotStatus(Connection c) throws SQLException {

@@ -1,0 +1,70 @@
+package dev.backupguard.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.backupguard.protocol.Rule;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A snapshot ended by a statement the guard could not see into (a procedure that commits) makes the server answer
+ * the guard's own savepoint statements with "SAVEPOINT backup_guard does not exist" (1305). The job is told the rule
+ * that explains it, reads made after the unseen end make the verdict "not consistent", and binary logging is given
+ * back. What the real server answers is proven in the tests module (ImplicitCommitIT); here the driver is a mock.
+ */
+class BrokenSnapshotErrorsTest {
+
+    private static final Map<String, String> BACKUP = Map.of("backupguard.role", "backup-job");
+
+    @Test
+    void theGuardsFailedRollbackToSavepointIsReportedAsTheImplicitCommitThatCausedIt() throws SQLException {
+        FakeServer server = new FakeServer(); // BINLOG ADMIN: the guard rolls back to its savepoint between tables
+        GuardedConnection c = server.guard(BACKUP);
+        Statement s = c.createStatement();
+        s.executeQuery("SELECT * FROM accounts").close();
+        s.execute("CALL archive_and_commit()"); // its COMMIT ended the snapshot: the guard cannot see into it
+        server.savepointsGone = true;
+
+        assertThatThrownBy(() -> s.executeQuery("SELECT * FROM orders"))
+                .isInstanceOfSatisfying(BackupGuardException.class, e -> {
+                    assertThat(e.rule()).isEqualTo(Rule.IMPLICIT_COMMIT);
+                    assertThat(e.getSQLState()).isEqualTo("25001");
+                    assertThat(e.getMessage()).contains("implicit-commit").contains("CALL archive_and_commit()")
+                            .contains("error 1305");
+                    assertThat(((SQLException) e.getCause()).getErrorCode()).isEqualTo(1305);
+                });
+
+        assertThat(server.sent).doesNotContain("SELECT * FROM orders")
+                .endsWith("ROLLBACK TO SAVEPOINT backup_guard", "SET SESSION sql_log_bin = 1");
+        // Nothing was read after the snapshot ended: what was read is one moment.
+        assertThat(c.protocol().verdict().consistent()).isTrue();
+        assertThatThrownBy(() -> s.executeQuery("SELECT * FROM orders")).isInstanceOf(BackupGuardException.class)
+                .hasMessageContaining("ended by CALL archive_and_commit()");
+        c.close();
+    }
+
+    @Test
+    void readsAfterTheUnseenEndMakeTheSessionNotConsistentWhenTheReleaseFindsTheSavepointGone() throws SQLException {
+        FakeServer server = new FakeServer();
+        server.noBinlogAdmin = true; // MariaDB, binlog on: no ROLLBACK TO SAVEPOINT between tables
+        GuardedConnection c = server.guard(BACKUP);
+        Statement s = c.createStatement();
+        s.executeQuery("SELECT * FROM accounts").close();
+        s.execute("CALL archive_and_commit()");
+        server.savepointsGone = true;
+        s.executeQuery("SELECT * FROM orders").close(); // read at another moment, and nothing says so yet
+
+        c.endRequest(); // returned to a pool: the session ends
+
+        assertThat(server.sent).endsWith("SELECT * FROM orders", "RELEASE SAVEPOINT backup_guard");
+        assertThat(c.protocol().verdict().consistent()).isFalse();
+        assertThat(c.protocol().verdict().violations()).anySatisfy(f -> {
+            assertThat(f.rule()).isEqualTo(Rule.IMPLICIT_COMMIT);
+            assertThat(f.detail()).contains("CALL archive_and_commit()").contains("orders");
+        });
+        assertThat(c.protocol().isBackupSession()).isFalse();
+    }
+}
