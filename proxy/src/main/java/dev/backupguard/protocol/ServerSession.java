@@ -642,9 +642,9 @@ final class ServerSession {
         }
     }
 
-    /** A statement inside the read view: unknown in its effect (OTHER), or proof the transaction is still alive. */
+    /** A statement inside the read view: unknown in its effect (OTHER, OPAQUE), or proof the transaction is still alive. */
     private void noteTransactionEvidence(Statement st) {
-        if (st.kind() == Kind.OTHER && opaqueSinceProof == null) {
+        if ((st.kind() == Kind.OTHER || st.kind() == Kind.OPAQUE) && opaqueSinceProof == null) {
             opaqueSinceProof = st.sql();
         } else if (st.kind() == Kind.SAVEPOINT || st.kind() == Kind.ROLLBACK_TO_SAVEPOINT) {
             forgetTransactionEvidence();
