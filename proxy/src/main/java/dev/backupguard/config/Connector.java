@@ -77,7 +77,9 @@ public enum Connector {
             if (this == MARIADB) {
                 out.add(new String[]{key, value == null ? "" : value});
             } else if (!key.isBlank()) {
-                out.add(new String[]{decode(key.trim()), value == null ? null : decode(value.trim())});
+                // Bare, MariaDB Connector/J's key is true: so it is for a driver that could be either.
+                out.add(new String[]{decode(key.trim()), value == null ? (this == EITHER ? "" : null)
+                        : decode(value.trim())});
             }
         }
         return out;
@@ -89,6 +91,12 @@ public enum Connector {
      * ({@code allowMultiQueries}, {@code ALLOWMULTIQUERIES}) depends on hash order.
      */
     List<String> option(String name, List<String[]> url, Properties info) {
+        if (this == EITHER) {
+            // Either precedence could apply: every value counts.
+            List<String> values = new ArrayList<>(MYSQL.option(name, url, info));
+            values.addAll(MARIADB.option(name, url, info));
+            return values;
+        }
         Map<String, String> options = new java.util.LinkedHashMap<>();
         if (this != MARIADB) {
             url.forEach(p -> options.put(p[0], p[1]));

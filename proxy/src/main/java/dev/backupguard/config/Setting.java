@@ -33,11 +33,15 @@ public record Setting<T>(String name, String fallback, String accepts, Function<
 
     /** The environment variable of this key: upper case, {@code BACKUPGUARD_} prefix, '.' and '-' become '_'. */
     public String environmentName() {
-        return "BACKUPGUARD_" + name.replace("<id>", "<ID>").toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+        return environmentName(name);
+    }
+
+    static String environmentName(String key) {
+        return "BACKUPGUARD_" + key.replace("<id>", "<ID>").toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
     /**
-     * backup-guard's own booleans (not the drivers', see {@link DriverOptions}): true or false, with yes/no, on/off
+     * backup-guard's own booleans (not the drivers', see {@link Connector}): true or false, with yes/no, on/off
      * and 1/0 accepted as well, in any case.
      */
     static Setting<Boolean> flag(String name, boolean fallback, String description) {

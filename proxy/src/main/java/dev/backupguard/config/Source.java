@@ -18,7 +18,7 @@ public enum Source {
     /** {@code key} as this source spells it: {@code BACKUPGUARD_MODE}, {@code mode}, {@code backupguard.mode}. */
     public String spell(String key) {
         return switch (this) {
-            case ENVIRONMENT -> new Setting<>(key, "", "", t -> t, "").environmentName();
+            case ENVIRONMENT -> Setting.environmentName(key);
             case AGENT_ARGUMENT -> key;
             default -> Settings.PREFIX + key;
         };

@@ -133,6 +133,30 @@ class ConnectorTest {
                 .multiStatements()).as("a case-sensitive key of MySQL Connector/J").isFalse();
     }
 
+    @org.junit.jupiter.api.Test
+    void aDriverThatCouldBeEitherReadsAnOptionAsOnWhenEitherConnectorWould() {
+        assertThat(Connector.ofDriver("com.mysql.cj.jdbc.NonRegisteringDriver")).isEqualTo(Connector.MYSQL);
+        assertThat(Connector.ofDriver("org.mariadb.jdbc.Driver")).isEqualTo(Connector.MARIADB);
+        assertThat(Connector.ofDriver("org.h2.Driver")).isEqualTo(Connector.EITHER);
+        assertThat(Connector.ofUrl("jdbc:mariadb://h/db")).isEqualTo(Connector.MARIADB);
+        assertThat(Connector.ofUrl("jdbc:mysql://h/db")).isEqualTo(Connector.MYSQL);
+        // MariaDB Connector/J takes jdbc:mysql: URLs that permit it.
+        assertThat(Connector.ofUrl("jdbc:mysql://h/db?permitMysqlScheme")).isEqualTo(Connector.EITHER);
+        for (String on : new String[]{"?allowMultiQueries=1", "?allowMultiQueries=yes", "?allowmultiqueries=TRUE",
+                "?allowMultiQueries", "?allowMultiQueries=false&ALLOWMULTIQUERIES=1"}) {
+            assertThat(ConnectionIdentity.of(Connector.EITHER, "jdbc:x://h/db" + on, null).multiStatements()).as(on)
+                    .isTrue();
+        }
+        Properties p = new Properties();
+        p.setProperty("allowMultiQueries", "false");
+        assertThat(ConnectionIdentity.of(Connector.EITHER, "jdbc:x://h/db?allowMultiQueries=true", p)
+                .multiStatements()).as("the URL wins for one driver, the Properties for the other").isTrue();
+        assertThat(ConnectionIdentity.of(Connector.EITHER, "jdbc:x://h/db?allowMultiQueries=false", p)
+                .multiStatements()).isFalse();
+        assertThat(DataSourceIdentity.of(new Object(), "bob")).as("a DataSource the guard cannot read")
+                .isEqualTo(new ConnectionIdentity("bob", true, List.of()));
+    }
+
     private static void check(Connector connector, String url, Case c, Boolean driverMulti, String driverUser) {
         ConnectionIdentity id = ConnectionIdentity.of(connector, url, c.props());
         if (driverMulti == null) {
