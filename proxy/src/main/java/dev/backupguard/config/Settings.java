@@ -87,13 +87,9 @@ public record Settings(boolean enabled, ProtocolSettings protocol, String sessio
     static final Setting<Mode> RULE = Setting.choice("rule.<id>", "(mode)",
             ordered("enforce", Mode.ENFORCE, "block", Mode.BLOCK, "audit", Mode.AUDIT, "off", Mode.OFF),
             "per-rule override; an unknown rule id is reported like an unknown key");
-    static final Setting<String> SESSION = new Setting<>("session", "", "backup, never or empty", text -> {
-        String s = text.toLowerCase(Locale.ROOT);
-        if (!s.isEmpty() && !s.equals("backup") && !s.equals("never")) {
-            throw new IllegalArgumentException(text);
-        }
-        return s.isEmpty() ? null : s;
-    }, "backup or never: mark every connection of this driver/data source");
+    static final Setting<String> SESSION = Setting.choice("session", "", "backup, never or empty",
+            ordered("", null, "backup", "backup", "never", "never"),
+            "backup or never: mark every connection of this driver/data source");
     static final Setting<List<String>> BACKUP_USERS = Setting.list("backup-users",
             "user names whose connections are backup sessions");
     static final Setting<List<String>> NEVER_USERS = Setting.list("never-users",
@@ -105,8 +101,9 @@ public record Settings(boolean enabled, ProtocolSettings protocol, String sessio
     static final Setting<List<String>> SCOPE = Setting.list("scope",
             "schemas whose table engines are checked when a backup session starts (default: the connection's "
                     + "database, or every schema when it has none); a schema read later is checked at its first read");
-    static final Setting<Boolean> MULTI_STATEMENTS = new Setting<>("multi-statements", "auto", "auto, true or false",
-            text -> text.equalsIgnoreCase("auto") ? null : Setting.bool(text),
+    static final Setting<Boolean> MULTI_STATEMENTS = Setting.choice("multi-statements", "auto", "auto, true or false",
+            ordered("auto", null, "true", true, "yes", true, "on", true, "1", true, "false", false, "no", false,
+                    "off", false, "0", false),
             "whether statements may hold several ';'-separated statements: auto reads the driver's allowMultiQueries "
                     + "from the URL and properties with the driver's own rules");
     static final Setting<Long> LONG_QUERY_SECONDS = Setting.number("lock.long-query-seconds", 60, 0, 86_400,
@@ -143,13 +140,9 @@ public record Settings(boolean enabled, ProtocolSettings protocol, String sessio
             "emit JFR events (category backup-guard) when a recording wants them");
     static final Setting<Boolean> JMX = Setting.flag("jmx", true,
             "register the dev.backupguard:type=BackupGuard MXBean");
-    static final Setting<Path> CONFIG_FILE = new Setting<>("config.file", "", "a readable properties file", text -> {
-        Path file = Setting.path("", "").parse(text);
-        if (file != null) {
-            SettingsSources.load(file);
-        }
-        return file;
-    }, "a properties file with any of these keys, with or without the prefix (lowest precedence after defaults)");
+    static final Setting<Path> CONFIG_FILE = new Setting<>("config.file", "", "a readable properties file",
+            Setting.Kind.PROPERTIES_FILE, Map.of(), 0, 0,
+            "a properties file with any of these keys, with or without the prefix (lowest precedence after defaults)");
     static final Setting<Boolean> AGENT_ANY_DRIVER = Setting.flag("agent.any-driver", false,
             "-javaagent only: also guard connections of every other java.sql.Driver (default: MySQL and MariaDB "
                     + "Connector/J, HikariCP)");
@@ -191,11 +184,11 @@ public record Settings(boolean enabled, ProtocolSettings protocol, String sessio
     /** The settings as key=value pairs for the start-up line, every key that has a value; nothing secret is in them. */
     public String describe() {
         StringBuilder b = new StringBuilder();
-        effective.forEach((k, v) -> {
-            if (!v.isEmpty()) {
-                b.append(b.length() == 0 ? "" : " ").append(k).append('=').append(v);
+        for (Map.Entry<String, String> e : effective.entrySet()) {
+            if (!e.getValue().isEmpty()) {
+                b.append(b.length() == 0 ? "" : " ").append(e.getKey()).append('=').append(e.getValue());
             }
-        });
+        }
         return b.toString();
     }
 
@@ -230,7 +223,11 @@ public record Settings(boolean enabled, ProtocolSettings protocol, String sessio
     }
 
     private static Set<String> lower(List<String> names) {
-        return Set.copyOf(names.stream().map(n -> n.toLowerCase(Locale.ROOT)).toList());
+        Set<String> out = new java.util.HashSet<>();
+        for (String n : names) {
+            out.add(n.toLowerCase(Locale.ROOT));
+        }
+        return Set.copyOf(out);
     }
 
     private static <E> Map<String, E> ordered(Object... pairs) {

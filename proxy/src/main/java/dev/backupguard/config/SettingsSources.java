@@ -76,16 +76,19 @@ public final class SettingsSources {
 
     private static List<Source.Given> sorted(Map<String, String> env, Properties system, Map<String, String> agent) {
         List<Source.Given> out = new ArrayList<>();
-        new TreeMap<>(env).forEach((name, value) -> {
-            if (name.startsWith("BACKUPGUARD_")) {
-                out.add(new Source.Given(KeyNames.canonical(name.substring("BACKUPGUARD_".length())), value,
-                        Source.ENVIRONMENT, name));
+        for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
+            if (e.getKey().startsWith("BACKUPGUARD_")) {
+                out.add(new Source.Given(KeyNames.canonical(e.getKey().substring("BACKUPGUARD_".length())),
+                        e.getValue(), Source.ENVIRONMENT, e.getKey()));
             }
-        });
+        }
         out.addAll(prefixed(system, Source.SYSTEM_PROPERTY, ""));
-        agent.forEach((name, value) -> out.add(new Source.Given(KeyNames.canonical(name), value,
-                Source.AGENT_ARGUMENT, name.toLowerCase(Locale.ROOT).startsWith(Settings.PREFIX)
-                ? name.substring(Settings.PREFIX.length()) : name)));
+        for (Map.Entry<String, String> e : agent.entrySet()) {
+            String name = e.getKey();
+            out.add(new Source.Given(KeyNames.canonical(name), e.getValue(), Source.AGENT_ARGUMENT,
+                    name.toLowerCase(Locale.ROOT).startsWith(Settings.PREFIX) ? name.substring(Settings.PREFIX.length())
+                            : name));
+        }
         return out;
     }
 
@@ -122,8 +125,9 @@ public final class SettingsSources {
             return List.of(); // resolving config.file reports it, naming where the file was named
         }
         List<Source.Given> out = new ArrayList<>();
-        asMap(p).forEach((name, value) -> out.add(new Source.Given(KeyNames.canonical(name), value, Source.FILE,
-                path + ": " + name)));
+        for (Map.Entry<String, String> e : asMap(p).entrySet()) {
+            out.add(new Source.Given(KeyNames.canonical(e.getKey()), e.getValue(), Source.FILE, path + ": " + e.getKey()));
+        }
         return out;
     }
 
