@@ -60,27 +60,32 @@ public final class SettingsSources {
 
     /** The process-wide values, lowest precedence first. */
     static List<Source.Given> given(Map<String, String> env, Properties system, Map<String, String> agent) {
-        List<Source.Given> out = new ArrayList<>();
+        List<Source.Given> given = sorted(env, system, agent);
         Source.Given file = null;
-        for (Source.Given g : sorted(env, system, agent)) {
+        for (Source.Given g : given) {
             if (g.key().equals(Settings.CONFIG_FILE.name()) && !g.value().isBlank()) {
                 file = g;
             }
         }
-        if (file != null) {
-            out.addAll(file(file));
+        if (file == null) {
+            return given;
         }
-        out.addAll(sorted(env, system, agent));
+        List<Source.Given> out = new ArrayList<>(file(file));
+        out.addAll(given);
         return out;
     }
 
     private static List<Source.Given> sorted(Map<String, String> env, Properties system, Map<String, String> agent) {
         List<Source.Given> out = new ArrayList<>();
-        for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
+        TreeMap<String, String> ours = new TreeMap<>();
+        for (Map.Entry<String, String> e : env.entrySet()) {
             if (e.getKey().startsWith("BACKUPGUARD_")) {
-                out.add(new Source.Given(KeyNames.canonical(e.getKey().substring("BACKUPGUARD_".length())),
-                        e.getValue(), Source.ENVIRONMENT, e.getKey()));
+                ours.put(e.getKey(), e.getValue());
             }
+        }
+        for (Map.Entry<String, String> e : ours.entrySet()) {
+            out.add(new Source.Given(KeyNames.canonical(e.getKey().substring("BACKUPGUARD_".length())), e.getValue(),
+                    Source.ENVIRONMENT, e.getKey()));
         }
         out.addAll(prefixed(system, Source.SYSTEM_PROPERTY, ""));
         for (Map.Entry<String, String> e : agent.entrySet()) {
@@ -97,21 +102,17 @@ public final class SettingsSources {
      * them), in name order so that precedence never depends on hashing.
      */
     public static List<Source.Given> prefixed(Properties p, Source source, String namePrefix) {
-        List<Source.Given> out = new ArrayList<>();
-        for (String name : new TreeMap<>(asMap(p)).keySet()) {
-            if (name.toLowerCase(Locale.ROOT).startsWith(Settings.PREFIX)) {
-                out.add(new Source.Given(KeyNames.canonical(name), p.getProperty(name), source, namePrefix + name));
+        TreeMap<String, String> ours = new TreeMap<>();
+        for (String name : p.stringPropertyNames()) {
+            if (name.regionMatches(true, 0, Settings.PREFIX, 0, Settings.PREFIX.length())) {
+                ours.put(name, p.getProperty(name));
             }
         }
-        return out;
-    }
-
-    private static Map<String, String> asMap(Properties p) {
-        Map<String, String> m = new TreeMap<>();
-        for (String name : p.stringPropertyNames()) {
-            m.put(name, p.getProperty(name));
+        List<Source.Given> out = new ArrayList<>(ours.size());
+        for (Map.Entry<String, String> e : ours.entrySet()) {
+            out.add(new Source.Given(KeyNames.canonical(e.getKey()), e.getValue(), source, namePrefix + e.getKey()));
         }
-        return m;
+        return out;
     }
 
     /** The file's keys, with or without the prefix: it is backup-guard's own file, so every key in it is ours. */
@@ -125,8 +126,8 @@ public final class SettingsSources {
             return List.of(); // resolving config.file reports it, naming where the file was named
         }
         List<Source.Given> out = new ArrayList<>();
-        for (Map.Entry<String, String> e : asMap(p).entrySet()) {
-            out.add(new Source.Given(KeyNames.canonical(e.getKey()), e.getValue(), Source.FILE, path + ": " + e.getKey()));
+        for (String name : new java.util.TreeSet<>(p.stringPropertyNames())) {
+            out.add(new Source.Given(KeyNames.canonical(name), p.getProperty(name), Source.FILE, path + ": " + name));
         }
         return out;
     }
