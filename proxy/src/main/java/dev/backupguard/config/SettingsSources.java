@@ -53,14 +53,9 @@ public final class SettingsSources {
         return logged(SettingsResolution.of(all));
     }
 
-    /** Process-wide settings overridden by {@code backupguard.*} entries of connection properties. */
-    public static Settings forConnection(Properties connection) {
-        return forConnection(connection == null ? List.of() : prefixed(connection, Source.CONNECTION_PROPERTY, ""));
-    }
-
     /** The process-wide values, lowest precedence first. */
     static List<Source.Given> given(Map<String, String> env, Properties system, Map<String, String> agent) {
-        List<Source.Given> given = sorted(env, system, agent);
+        List<Source.Given> given = processWide(env, system, agent);
         Source.Given file = null;
         for (Source.Given g : given) {
             if (g.key().equals(Settings.CONFIG_FILE.name()) && !g.value().isBlank()) {
@@ -75,7 +70,8 @@ public final class SettingsSources {
         return out;
     }
 
-    private static List<Source.Given> sorted(Map<String, String> env, Properties system, Map<String, String> agent) {
+    private static List<Source.Given> processWide(Map<String, String> env, Properties system,
+                                                  Map<String, String> agent) {
         List<Source.Given> out = new ArrayList<>();
         TreeMap<String, String> ours = new TreeMap<>();
         for (Map.Entry<String, String> e : env.entrySet()) {
