@@ -8,7 +8,8 @@ import java.util.Map;
  * The agent's argument string, {@code -javaagent:backup-guard-agent.jar=mode=audit,lock.wait-ms=500}: comma-separated
  * {@code key=value} pairs, keys with or without the {@code backupguard.} prefix. A comma also separates the values of
  * list settings ({@code backup-users=alice,bob}), so a part without {@code =} continues the previous value:
- * {@code backup-users=alice,bob,mode=audit} is {@code backup-users=alice,bob} and {@code mode=audit}.
+ * {@code backup-users=alice,bob,mode=audit} is {@code backup-users=alice,bob} and {@code mode=audit}. Nothing here
+ * fails: a part that names no setting is reported by the settings as an unknown key.
  */
 final class AgentArguments {
 
@@ -33,15 +34,14 @@ final class AgentArguments {
                     continue;
                 }
                 if (last == null) {
-                    throw new IllegalArgumentException("agent argument '" + part.trim() + "' is not key=value");
+                    // A word with no key: the settings report it as an unknown key, and it changes nothing.
+                    out.put(PREFIX + part.trim().toLowerCase(Locale.ROOT), "");
+                } else {
+                    out.put(last, out.get(last) + "," + part.trim());
                 }
-                out.put(last, out.get(last) + "," + part.trim());
                 continue;
             }
             String key = part.substring(0, eq).trim().toLowerCase(Locale.ROOT);
-            if (key.isEmpty()) {
-                throw new IllegalArgumentException("agent argument '" + part.trim() + "' has no key");
-            }
             last = key.startsWith(PREFIX) ? key : PREFIX + key;
             out.put(last, part.substring(eq + 1).trim());
         }

@@ -50,22 +50,13 @@ final class AgentInstaller {
     }
 
     static void install(String arguments, Instrumentation instrumentation, long startedNanos) {
-        Map<String, String> agentArguments;
-        Settings settings;
-        Map<String, String> all;
-        try {
-            agentArguments = AgentArguments.parse(arguments);
-            SettingsSources.agentArguments(agentArguments);
-            all = SettingsSources.global();
-            settings = Settings.from(all);
-        } catch (IllegalArgumentException e) {
-            AgentLog.bindToStderr();
-            LOG.error("backup-guard agent is OFF, nothing is guarded: " + e.getMessage());
-            return;
-        }
+        Map<String, String> agentArguments = AgentArguments.parse(arguments);
+        SettingsSources.agentArguments(agentArguments);
+        // Never throws: unknown keys are WARN lines, invalid values ERROR lines, and on-config-error says what follows.
+        Settings settings = SettingsSources.process();
         if (!settings.enabled()) {
             AgentLog.bindToStderr();
-            LOG.info("backup-guard agent is off (backupguard.enabled=false): connections are not guarded");
+            LOG.warn("backup-guard agent is OFF and guards nothing: the settings turn it off (see the line above)");
             return;
         }
         ConnectionHook hook = new ConnectionHook();
@@ -74,7 +65,7 @@ final class AgentInstaller {
             LOG.warn("backup-guard agent: another backup-guard agent is active in this JVM already; this one stays idle");
             return;
         }
-        boolean anyDriver = isTrue(all.get(AgentArguments.PREFIX + "agent.any-driver"));
+        boolean anyDriver = settings.agentAnyDriver();
         FailureLog failures = new FailureLog();
         GuardTransformer transformer = new GuardTransformer(DRIVERS, DATA_SOURCES, anyDriver,
                 new BridgeLocator(instrumentation, hook), failures);
@@ -83,10 +74,17 @@ final class AgentInstaller {
         // Held lines reach stderr at exit if the program never connects (see AgentLog).
         Runtime.getRuntime().addShutdownHook(new HeldLinesAtExit());
         long micros = (System.nanoTime() - startedNanos) / 1000;
-        LOG.info("backup-guard agent {} on Java {}: guarding {}; {}; sources: {}; installed in {}.{} ms",
-                version(), System.getProperty("java.runtime.version"), anyDriver ? "every java.sql.Driver, MySQL and MariaDB DataSources, HikariCP"
-                        : "MySQL Connector/J, MariaDB Connector/J (DriverManager, DataSource), HikariCP",
-                settings.describe(), sources(agentArguments, all), micros / 1000, (micros % 1000) / 100);
+        String line = "backup-guard agent {} on Java {}: guarding {}; {}; sources: {}; installed in {}.{} ms{}";
+        Object[] values = {version(), System.getProperty("java.runtime.version"), anyDriver
+                ? "every java.sql.Driver, MySQL and MariaDB DataSources, HikariCP"
+                : "MySQL Connector/J, MariaDB Connector/J (DriverManager, DataSource), HikariCP",
+                settings.describe(), sources(agentArguments, settings), micros / 1000, (micros % 1000) / 100,
+                settings.configError() == null ? "" : "; " + settings.configError()};
+        if (settings.configError() == null) {
+            LOG.info(line, values);
+        } else {
+            LOG.warn(line, values);
+        }
     }
 
     /** Drivers loaded before the agent (dynamic attach): their methods are rewritten in place. */
@@ -114,7 +112,7 @@ final class AgentInstaller {
     }
 
     /** Where the settings came from, by key (values are in the settings line; nothing secret is printed). */
-    private static String sources(Map<String, String> agentArguments, Map<String, String> all) {
+    private static String sources(Map<String, String> agentArguments, Settings settings) {
         StringBuilder b = new StringBuilder();
         b.append("agent arguments {").append(AgentArguments.describe(agentArguments)).append('}');
         TreeSet<String> env = new TreeSet<>();
@@ -130,7 +128,7 @@ final class AgentInstaller {
             }
         }
         b.append(", environment ").append(env).append(", system properties ").append(props);
-        String file = all.get(AgentArguments.PREFIX + "config.file");
+        String file = settings.effective().get("config.file");
         if (file != null && !file.isBlank()) {
             b.append(", config file ").append(file);
         }
@@ -152,13 +150,5 @@ final class AgentInstaller {
     private static String version() {
         String v = AgentInstaller.class.getPackage().getImplementationVersion();
         return v != null ? v : "(development)";
-    }
-
-    private static boolean isTrue(String v) {
-        if (v == null) {
-            return false;
-        }
-        String s = v.trim().toLowerCase(Locale.ROOT);
-        return s.equals("true") || s.equals("yes") || s.equals("on") || s.equals("1");
     }
 }

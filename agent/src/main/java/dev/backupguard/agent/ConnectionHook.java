@@ -2,6 +2,7 @@ package dev.backupguard.agent;
 
 import dev.backupguard.agent.bridge.ConnectionDispatch;
 import dev.backupguard.agent.logging.AgentLog;
+import dev.backupguard.config.ConnectionIdentity;
 import dev.backupguard.config.Settings;
 import dev.backupguard.config.SettingsSources;
 import dev.backupguard.jdbc.BackupGuard;
@@ -30,7 +31,7 @@ final class ConnectionHook implements Function<Object[], Object> {
      */
     private final Map<Object, Resolved> dataSources = Collections.synchronizedMap(new WeakHashMap<>());
 
-    private record Resolved(ConnectionRequest request, Settings settings) {
+    private record Resolved(ConnectionIdentity identity, Settings settings) {
     }
 
     @Override
@@ -55,22 +56,15 @@ final class ConnectionHook implements Function<Object[], Object> {
             }
             Resolved r = via == ConnectionDispatch.DATA_SOURCE && a0 == null ? dataSources.get(source) : null;
             if (r == null) {
-                ConnectionRequest request = ConnectionRequest.of(via, source, a0, a1);
-                Settings settings;
-                try {
-                    settings = SettingsSources.resolve(request.properties());
-                } catch (IllegalArgumentException e) {
-                    failures.once("settings:" + e.getMessage(), "backup-guard agent: bad settings for a connection of "
-                            + source.getClass().getName() + "; it is NOT guarded: " + e.getMessage(), null);
-                    return raw;
-                }
-                r = new Resolved(request, settings);
+                ConnectionIdentity identity = ConnectionRequest.identity(via, source, a0, a1);
+                // Never throws: what is wrong with the settings is logged, and on-config-error says what follows.
+                r = new Resolved(identity, SettingsSources.forConnection(identity.settings()));
                 if (via == ConnectionDispatch.DATA_SOURCE && a0 == null) {
                     dataSources.put(source, r);
                 }
             }
-            return BackupGuard.wrap(raw, r.settings(), ConnectionRequest.side(via, source, a0, a1), r.request().user(),
-                    r.request().multiStatements());
+            return BackupGuard.wrap(raw, r.settings(), ConnectionRequest.side(via, source, a0, a1), r.identity().user(),
+                    r.identity().multiStatements());
         } catch (SQLException | RuntimeException | LinkageError e) {
             failures.once(e.getClass().getName(), "backup-guard agent failed internally on a connection of "
                     + source.getClass().getName() + "; it is handed back NOT guarded", e);

@@ -8,18 +8,17 @@ import dev.backupguard.protocol.SnapshotWay;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.EnumMap;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * Every {@code backupguard.*} setting, resolved and validated. The same keys are read from a properties file,
  * {@code BACKUPGUARD_*} environment variables, {@code backupguard.*} system properties, the agent's arguments and the
- * JDBC URL or connection properties (see {@link SettingsSources}). A bad value fails with a message naming the key.
+ * JDBC URL or connection properties (see {@link SettingsSources}); {@link #KEYS} defines each key once.
  *
  * @param enabled      {@code backupguard.enabled}: false turns every guard off (plain delegation)
  * @param protocol     mode, role, snapshot way, per-rule modes, DDL lock
@@ -30,18 +29,21 @@ import java.util.TreeMap;
  *                     {@code ApplicationName}) whose connections are backup sessions
  * @param neverApplications {@code backupguard.never-applications}: application names whose connections never are
  * @param scope        {@code backupguard.scope}: schemas whose table engines are checked first (empty: the connection's database)
- * @param multiStatements {@code backupguard.multi-statements}: true, false, or null for auto (from allowMultiQueries)
+ * @param multiStatements {@code backupguard.multi-statements}: true, false, or null for auto (the driver's allowMultiQueries)
  * @param lock         the lock guard's bounds
  * @param telemetry    sinks and redaction
+ * @param effective    the value of every key as text, defaults included (the start-up line)
+ * @param configError  null, or the configuration errors that make every backup session be refused
+ *                     ({@code backupguard.on-config-error=refuse})
  */
 public record Settings(boolean enabled, ProtocolSettings protocol, String session, Set<String> backupUsers,
                        Set<String> neverUsers, Set<String> backupApplications, Set<String> neverApplications,
                        List<String> scope, Boolean multiStatements, LockSettings lock,
-                       TelemetrySettings telemetry) {
+                       TelemetrySettings telemetry, Map<String, String> effective, String configError) {
 
     public static final String PREFIX = "backupguard.";
 
-    /** The lock guard's bounds (issue: never let FTWRL stall the server). */
+    /** The lock guard's bounds (never let FTWRL stall the server). */
     public record LockSettings(Duration longQueryThreshold, Duration longQueryWait, LongQueryFilter longQueryFilter,
                                boolean killLongQueries, Duration lockWait, int retries, Duration retryBackoff,
                                Duration holdLimit, Duration lockWaitTimeout) {
@@ -59,192 +61,181 @@ public record Settings(boolean enabled, ProtocolSettings protocol, String sessio
                                     int traceQueueCapacity) {
     }
 
-    /** Every key with its default and a one-line description: README's table (ReadmeSettingsTableTest keeps them equal). */
-    public static final Map<String, String[]> KEYS;
+    /** What an invalid value of a known key does ({@code backupguard.on-config-error}). */
+    public enum OnConfigError { REFUSE, DEFAULTS, OFF }
 
-    static {
-        Map<String, String[]> k = new LinkedHashMap<>();
-        k.put("enabled", new String[]{"true", "false turns backup-guard off entirely (plain delegation)"});
-        k.put("mode", new String[]{"enforce", "enforce (correct the sequence), block (refuse unsafe statements), audit (report only)"});
-        k.put("role", new String[]{"backup-job", "backup-job (a program that dumps: its first data read starts the snapshot) or guardrail (an application: only unmistakable backup statements)"});
-        k.put("snapshot.way", new String[]{"auto", "auto, snapshot-status (no lock; MariaDB/Percona) or global-lock (mysqldump's short FTWRL window)"});
-        k.put("ddl-lock", new String[]{"false", "also hold the DDL-only backup lock during the snapshot (LOCK INSTANCE FOR BACKUP / BACKUP STAGE BLOCK_DDL)"});
-        k.put("rule.<id>", new String[]{"(mode)", "per-rule override: enforce, block, audit or off"});
-        k.put("session", new String[]{"", "backup or never: mark every connection of this driver/data source"});
-        k.put("backup-users", new String[]{"", "comma-separated user names whose connections are backup sessions"});
-        k.put("never-users", new String[]{"", "comma-separated user names whose connections are never backup sessions"});
-        k.put("backup-applications", new String[]{"", "comma-separated application names (JDBC client info ApplicationName) whose connections are backup sessions"});
-        k.put("never-applications", new String[]{"", "comma-separated application names (JDBC client info ApplicationName) whose connections are never backup sessions"});
-        k.put("scope", new String[]{"", "comma-separated schemas whose table engines are checked when a backup session starts (default: the connection's database, or every schema when it has none); a schema read later is checked at its first read"});
-        k.put("multi-statements", new String[]{"auto", "whether statements may hold several ';'-separated statements: auto (from allowMultiQueries in the URL or properties), true, false"});
-        k.put("lock.long-query-seconds", new String[]{"60", "a statement running longer than this blocks FTWRL (like mydumper --long-query-guard)"});
-        k.put("lock.long-query-wait-ms", new String[]{"30000", "how long to wait for long queries (or for the statements that held up a cancelled FTWRL) to end before refusing"});
-        k.put("lock.long-query-filter", new String[]{"auto", "which long queries count: all, writes or selects; auto is all where FTWRL waits for running SELECTs (MySQL, Percona) and writes on MariaDB, where it does not"});
-        k.put("lock.kill-long-queries", new String[]{"false", "KILL QUERY the long queries instead of waiting (opt-in; never connections, replication or our own)"});
-        k.put("lock.wait-ms", new String[]{"1000", "cancel our FTWRL (KILL QUERY) when it waits longer than this: every writer is stalled meanwhile"});
-        k.put("lock.retries", new String[]{"3", "FTWRL attempts after a cancelled wait, before refusing (enforce mode; block mode refuses at the first cancel)"});
-        k.put("lock.retry-backoff-ms", new String[]{"500", "pause before the first retry, doubled each time"});
-        k.put("lock.hold-ms", new String[]{"10000", "a global read lock held longer is a violation; enforce mode aborts the backup session"});
-        k.put("lock.wait-timeout-seconds", new String[]{"5", "session lock_wait_timeout set around FTWRL as a second bound, then restored"});
-        k.put("trace.file", new String[]{"", "JSON-lines trace file (one event per line), written asynchronously"});
-        k.put("trace.queue", new String[]{"65536", "events buffered for the trace file before the oldest are dropped (counted)"});
-        k.put("coordinates.file", new String[]{"", "JSON file receiving the binlog/GTID coordinates of each backup snapshot"});
-        k.put("redact", new String[]{"true", "replace literals in SQL shown in logs, traces and exceptions"});
-        k.put("jfr", new String[]{"true", "emit JFR events (category backup-guard) when a recording wants them"});
-        k.put("jmx", new String[]{"true", "register the dev.backupguard:type=BackupGuard MXBean"});
-        k.put("config.file", new String[]{"", "a properties file with any of these keys (lowest precedence after defaults)"});
-        k.put("agent.any-driver", new String[]{"false", "-javaagent only: also guard connections of every other java.sql.Driver (default: MySQL and MariaDB Connector/J, HikariCP)"});
-        KEYS = java.util.Collections.unmodifiableMap(k);
-    }
+    static final Setting<Boolean> ENABLED = Setting.flag("enabled", true,
+            "false turns backup-guard off entirely (plain delegation); logged at WARN with where it was set");
+    static final Setting<OnConfigError> ON_CONFIG_ERROR = Setting.choice("on-config-error", "refuse",
+            ordered("refuse", OnConfigError.REFUSE, "defaults", OnConfigError.DEFAULTS, "off", OnConfigError.OFF),
+            "what an invalid value does (each is logged at ERROR): refuse (ordinary statements pass, every backup "
+                    + "session is refused with an SQLException carrying the error), defaults (the key's default "
+                    + "applies), off (backup-guard is off)");
+    static final Setting<Mode> MODE = Setting.choice("mode", "enforce",
+            ordered("enforce", Mode.ENFORCE, "block", Mode.BLOCK, "audit", Mode.AUDIT),
+            "enforce (correct the sequence), block (refuse unsafe statements), audit (report only)");
+    static final Setting<Role> ROLE = Setting.choice("role", "backup-job",
+            ordered("backup-job", Role.BACKUP_JOB, "guardrail", Role.GUARDRAIL),
+            "backup-job (a program that dumps: its first data read starts the snapshot) or guardrail (an "
+                    + "application: only unmistakable backup statements)");
+    static final Setting<SnapshotWay> SNAPSHOT_WAY = Setting.choice("snapshot.way", "auto",
+            ordered("auto", SnapshotWay.AUTO, "snapshot-status", SnapshotWay.SNAPSHOT_STATUS, "global-lock",
+                    SnapshotWay.GLOBAL_LOCK),
+            "snapshot-status (no lock; MariaDB/Percona), global-lock (mysqldump's short FTWRL window) or auto");
+    static final Setting<Boolean> DDL_LOCK = Setting.flag("ddl-lock", false,
+            "also hold the DDL-only backup lock during the snapshot (LOCK INSTANCE FOR BACKUP / BACKUP STAGE BLOCK_DDL)");
+    static final Setting<Mode> RULE = Setting.choice("rule.<id>", "(mode)",
+            ordered("enforce", Mode.ENFORCE, "block", Mode.BLOCK, "audit", Mode.AUDIT, "off", Mode.OFF),
+            "per-rule override; an unknown rule id is reported like an unknown key");
+    static final Setting<String> SESSION = Setting.choice("session", "", "backup, never or empty",
+            ordered("", null, "backup", "backup", "never", "never"),
+            "backup or never: mark every connection of this driver/data source");
+    static final Setting<List<String>> BACKUP_USERS = Setting.list("backup-users",
+            "user names whose connections are backup sessions");
+    static final Setting<List<String>> NEVER_USERS = Setting.list("never-users",
+            "user names whose connections are never backup sessions");
+    static final Setting<List<String>> BACKUP_APPLICATIONS = Setting.list("backup-applications",
+            "application names (JDBC client info ApplicationName) whose connections are backup sessions");
+    static final Setting<List<String>> NEVER_APPLICATIONS = Setting.list("never-applications",
+            "application names (JDBC client info ApplicationName) whose connections are never backup sessions");
+    static final Setting<List<String>> SCOPE = Setting.list("scope",
+            "schemas whose table engines are checked when a backup session starts (default: the connection's "
+                    + "database, or every schema when it has none); a schema read later is checked at its first read");
+    static final Setting<Boolean> MULTI_STATEMENTS = Setting.choice("multi-statements", "auto", "auto, true or false",
+            ordered("auto", null, "true", true, "yes", true, "on", true, "1", true, "false", false, "no", false,
+                    "off", false, "0", false),
+            "whether statements may hold several ';'-separated statements: auto reads the driver's allowMultiQueries "
+                    + "from the URL and properties with the driver's own rules");
+    static final Setting<Long> LONG_QUERY_SECONDS = Setting.number("lock.long-query-seconds", 60, 0, 86_400,
+            "a statement running longer than this blocks FTWRL (like mydumper --long-query-guard)");
+    static final Setting<Long> LONG_QUERY_WAIT_MS = Setting.number("lock.long-query-wait-ms", 30_000, 0, 86_400_000,
+            "how long to wait for long queries (or for the statements that held up a cancelled FTWRL) to end before refusing");
+    static final Setting<LongQueryFilter> LONG_QUERY_FILTER = Setting.choice("lock.long-query-filter", "auto",
+            ordered("auto", LongQueryFilter.AUTO, "all", LongQueryFilter.ALL, "writes", LongQueryFilter.WRITES,
+                    "selects", LongQueryFilter.SELECTS),
+            "which long queries count; auto is all where FTWRL waits for running SELECTs (MySQL, Percona) and "
+                    + "writes on MariaDB, where it does not");
+    static final Setting<Boolean> KILL_LONG_QUERIES = Setting.flag("lock.kill-long-queries", false,
+            "KILL QUERY the long queries instead of waiting (opt-in; never connections, replication or our own)");
+    static final Setting<Long> LOCK_WAIT_MS = Setting.number("lock.wait-ms", 1000, 1, 3_600_000,
+            "cancel our FTWRL (KILL QUERY) when it waits longer than this: every writer is stalled meanwhile");
+    static final Setting<Long> RETRIES = Setting.number("lock.retries", 3, 0, 100,
+            "FTWRL attempts after a cancelled wait, before refusing (enforce mode; block mode refuses at the first cancel)");
+    static final Setting<Long> RETRY_BACKOFF_MS = Setting.number("lock.retry-backoff-ms", 500, 0, 3_600_000,
+            "pause before the first retry, doubled each time");
+    static final Setting<Long> HOLD_MS = Setting.number("lock.hold-ms", 10_000, 1, 86_400_000,
+            "a global read lock held longer is a violation; enforce mode aborts the backup session");
+    /** The upper bound is the server's own for lock_wait_timeout (MySQL 8.4 Reference Manual, "Server System Variables"). */
+    static final Setting<Long> WAIT_TIMEOUT_SECONDS = Setting.number("lock.wait-timeout-seconds", 5, 1, 31_536_000,
+            "session lock_wait_timeout set around FTWRL as a second bound, then restored");
+    static final Setting<Path> TRACE_FILE = Setting.path("trace.file",
+            "JSON-lines trace file (one event per line), written asynchronously");
+    static final Setting<Long> TRACE_QUEUE = Setting.number("trace.queue", 65_536, 16, 1_048_576,
+            "events buffered for the trace file before the oldest are dropped (counted)");
+    static final Setting<Path> COORDINATES_FILE = Setting.path("coordinates.file",
+            "JSON file receiving the binlog/GTID coordinates of each backup snapshot");
+    static final Setting<Boolean> REDACT = Setting.flag("redact", true,
+            "replace literals in SQL shown in logs, traces and exceptions");
+    static final Setting<Boolean> JFR = Setting.flag("jfr", true,
+            "emit JFR events (category backup-guard) when a recording wants them");
+    static final Setting<Boolean> JMX = Setting.flag("jmx", true,
+            "register the dev.backupguard:type=BackupGuard MXBean");
+    static final Setting<Path> CONFIG_FILE = new Setting<>("config.file", "", "a readable properties file",
+            Setting.Kind.PROPERTIES_FILE, Map.of(), 0, 0,
+            "a properties file with any of these keys, with or without the prefix (lowest precedence after defaults)");
+    static final Setting<Boolean> AGENT_ANY_DRIVER = Setting.flag("agent.any-driver", false,
+            "-javaagent only: also guard connections of every other java.sql.Driver (default: MySQL and MariaDB "
+                    + "Connector/J, HikariCP)");
+
+    /** Every key, in the order of README's table. */
+    public static final List<Setting<?>> KEYS = List.of(ENABLED, ON_CONFIG_ERROR, MODE, ROLE, SNAPSHOT_WAY, DDL_LOCK,
+            RULE, SESSION, BACKUP_USERS, NEVER_USERS, BACKUP_APPLICATIONS, NEVER_APPLICATIONS, SCOPE, MULTI_STATEMENTS,
+            LONG_QUERY_SECONDS, LONG_QUERY_WAIT_MS, LONG_QUERY_FILTER, KILL_LONG_QUERIES, LOCK_WAIT_MS, RETRIES,
+            RETRY_BACKOFF_MS, HOLD_MS, WAIT_TIMEOUT_SECONDS, TRACE_FILE, TRACE_QUEUE, COORDINATES_FILE, REDACT, JFR, JMX,
+            CONFIG_FILE, AGENT_ANY_DRIVER);
 
     public static Settings defaults() {
         return from(Map.of());
     }
 
-    /** Builds settings from {@code backupguard.*} keys (with or without the prefix); unknown keys fail. */
+    /**
+     * Settings given in code: {@code backupguard.*} keys, with or without the prefix. Strict, as code should be: an
+     * unknown key or an invalid value throws IllegalArgumentException naming it.
+     */
     public static Settings from(Map<String, String> raw) {
-        Map<String, String> in = new TreeMap<>();
-        for (Map.Entry<String, String> e : raw.entrySet()) {
-            String key = e.getKey().toLowerCase(Locale.ROOT);
-            if (key.startsWith(PREFIX)) {
-                key = key.substring(PREFIX.length());
+        List<Source.Given> given = new ArrayList<>();
+        raw.forEach((k, v) -> {
+            if (v != null) {
+                given.add(new Source.Given(KeyNames.canonical(k), v, Source.CONNECTION_PROPERTY, k));
             }
-            if (!KEYS.containsKey(key) && !key.startsWith("rule.")) {
-                throw new IllegalArgumentException("unknown setting " + PREFIX + key + "; known: " + KEYS.keySet());
-            }
-            if (e.getValue() != null) {
-                in.put(key, e.getValue().trim());
-            }
+        });
+        SettingsResolution r = SettingsResolution.of(given);
+        if (!r.errors().isEmpty() || !r.unknown().isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", r.errors().isEmpty() ? r.unknown() : r.errors()));
         }
-        Reader r = new Reader(in);
-        Map<Rule, Mode> ruleModes = new EnumMap<>(Rule.class);
-        for (Map.Entry<String, String> e : in.entrySet()) {
-            if (e.getKey().startsWith("rule.")) {
-                String id = e.getKey().substring(5);
-                ruleModes.put(r.parse(e.getKey(), () -> Rule.byId(id)), r.parse(e.getKey(), () -> Mode.parse(e.getValue())));
-            }
-        }
-        Mode mode = r.parse("mode", () -> Mode.parse(r.get("mode")));
-        if (mode == Mode.OFF) {
-            throw new IllegalArgumentException(PREFIX + "mode must be enforce, block or audit (use " + PREFIX
-                    + "enabled=false to turn the guard off)");
-        }
-        ProtocolSettings protocol = new ProtocolSettings(mode,
-                r.parse("role", () -> Role.parse(r.get("role"))),
-                r.parse("snapshot.way", () -> SnapshotWay.parse(r.get("snapshot.way"))),
-                ruleModes, r.bool("ddl-lock"), ProtocolSettings.DEFAULT_SAVEPOINT);
-        if (protocol.way() == SnapshotWay.NO_COORDINATES) {
-            throw new IllegalArgumentException(PREFIX + "snapshot.way must be auto, snapshot-status or global-lock");
-        }
-        String session = r.get("session").toLowerCase(Locale.ROOT);
-        if (!session.isEmpty() && !session.equals("backup") && !session.equals("never")) {
-            throw new IllegalArgumentException(PREFIX + "session must be backup or never, not '" + session + "'");
-        }
-        LockSettings lock = new LockSettings(
-                Duration.ofSeconds(r.longValue("lock.long-query-seconds", 0)),
-                Duration.ofMillis(r.longValue("lock.long-query-wait-ms", 0)),
-                r.parse("lock.long-query-filter", () -> LongQueryFilter.valueOf(r.get("lock.long-query-filter").toUpperCase(Locale.ROOT))),
-                r.bool("lock.kill-long-queries"),
-                Duration.ofMillis(r.longValue("lock.wait-ms", 1)),
-                (int) r.longValue("lock.retries", 0),
-                Duration.ofMillis(r.longValue("lock.retry-backoff-ms", 0)),
-                Duration.ofMillis(r.longValue("lock.hold-ms", 1)),
-                Duration.ofSeconds(r.longValue("lock.wait-timeout-seconds", 1)));
-        TelemetrySettings telemetry = new TelemetrySettings(r.path("trace.file"), r.path("coordinates.file"),
-                r.bool("redact"), r.bool("jfr"), r.bool("jmx"), (int) r.longValue("trace.queue", 16));
-        String multi = r.get("multi-statements").toLowerCase(Locale.ROOT);
-        Boolean multiStatements = multi.equals("auto") ? null : r.bool("multi-statements");
-        return new Settings(r.bool("enabled"), protocol, session.isEmpty() ? null : session,
-                lower(r.list("backup-users")), lower(r.list("never-users")), lower(r.list("backup-applications")),
-                lower(r.list("never-applications")), r.list("scope"), multiStatements, lock,
-                telemetry);
+        return r.settings();
     }
 
-    private static Set<String> lower(List<String> names) {
-        return Set.copyOf(names.stream().map(n -> n.toLowerCase(Locale.ROOT)).toList());
+    /** Whether the agent guards every java.sql.Driver ({@code backupguard.agent.any-driver}). */
+    public boolean agentAnyDriver() {
+        return AGENT_ANY_DRIVER.parse(effective.getOrDefault(AGENT_ANY_DRIVER.name(), AGENT_ANY_DRIVER.fallback()));
     }
 
-    /** The settings as key=value lines for the start-up log; nothing secret is in them. */
+    /** The settings as key=value pairs for the start-up line, every key that has a value; nothing secret is in them. */
     public String describe() {
-        return "enabled=" + enabled + " mode=" + protocol.mode().name().toLowerCase(Locale.ROOT)
-                + " role=" + protocol.role().name().toLowerCase(Locale.ROOT).replace('_', '-')
-                + " snapshot.way=" + protocol.way().name().toLowerCase(Locale.ROOT).replace('_', '-')
-                + " ddl-lock=" + protocol.ddlLock()
-                + (protocol.ruleModes().isEmpty() ? "" : " rules=" + protocol.ruleModes())
-                + (session == null ? "" : " session=" + session)
-                + (backupUsers.isEmpty() ? "" : " backup-users=" + String.join(",", backupUsers))
-                + (neverUsers.isEmpty() ? "" : " never-users=" + String.join(",", neverUsers))
-                + (backupApplications.isEmpty() ? "" : " backup-applications=" + String.join(",", backupApplications))
-                + (neverApplications.isEmpty() ? "" : " never-applications=" + String.join(",", neverApplications))
-                + " lock.wait-ms=" + lock.lockWait().toMillis() + " lock.retries=" + lock.retries()
-                + " lock.retry-backoff-ms=" + lock.retryBackoff().toMillis()
-                + " lock.wait-timeout-seconds=" + lock.lockWaitTimeout().toSeconds()
-                + " lock.hold-ms=" + lock.holdLimit().toMillis()
-                + " lock.long-query-seconds=" + lock.longQueryThreshold().toSeconds()
-                + " lock.long-query-wait-ms=" + lock.longQueryWait().toMillis()
-                + " lock.long-query-filter=" + lock.longQueryFilter().name().toLowerCase(Locale.ROOT)
-                + " lock.kill-long-queries=" + lock.killLongQueries()
-                + (telemetry.traceFile() == null ? "" : " trace.file=" + telemetry.traceFile())
-                + (telemetry.coordinatesFile() == null ? "" : " coordinates.file=" + telemetry.coordinatesFile())
-                + " redact=" + telemetry.redact();
+        StringBuilder b = new StringBuilder();
+        for (Map.Entry<String, String> e : effective.entrySet()) {
+            if (!e.getValue().isEmpty()) {
+                b.append(b.length() == 0 ? "" : " ").append(e.getKey()).append('=').append(e.getValue());
+            }
+        }
+        return b.toString();
     }
 
     public Settings withProtocol(ProtocolSettings p) {
         return new Settings(enabled, p, session, backupUsers, neverUsers, backupApplications, neverApplications, scope,
-                multiStatements, lock, telemetry);
+                multiStatements, lock, telemetry, effective, configError);
     }
 
-    /** Reads typed values with defaults from {@link #KEYS}; every error names the key. */
-    private static final class Reader {
-        private final Map<String, String> in;
+    /** Settings built from values already validated (see {@link SettingsResolution}). */
+    static Settings of(Values v, Map<Rule, Mode> ruleModes, boolean enabled, String configError) {
+        ProtocolSettings protocol = new ProtocolSettings(v.get(MODE), v.get(ROLE), v.get(SNAPSHOT_WAY), ruleModes,
+                v.get(DDL_LOCK), ProtocolSettings.DEFAULT_SAVEPOINT);
+        LockSettings lock = new LockSettings(Duration.ofSeconds(v.get(LONG_QUERY_SECONDS)),
+                Duration.ofMillis(v.get(LONG_QUERY_WAIT_MS)), v.get(LONG_QUERY_FILTER), v.get(KILL_LONG_QUERIES),
+                Duration.ofMillis(v.get(LOCK_WAIT_MS)), v.get(RETRIES).intValue(),
+                Duration.ofMillis(v.get(RETRY_BACKOFF_MS)), Duration.ofMillis(v.get(HOLD_MS)),
+                Duration.ofSeconds(v.get(WAIT_TIMEOUT_SECONDS)));
+        TelemetrySettings telemetry = new TelemetrySettings(v.get(TRACE_FILE), v.get(COORDINATES_FILE), v.get(REDACT),
+                v.get(JFR), v.get(JMX), v.get(TRACE_QUEUE).intValue());
+        return new Settings(enabled, protocol, v.get(SESSION), lower(v.get(BACKUP_USERS)), lower(v.get(NEVER_USERS)),
+                lower(v.get(BACKUP_APPLICATIONS)), lower(v.get(NEVER_APPLICATIONS)), v.get(SCOPE),
+                v.get(MULTI_STATEMENTS), lock, telemetry, java.util.Collections.unmodifiableMap(v.texts()), configError);
+    }
 
-        Reader(Map<String, String> in) {
-            this.in = in;
-        }
+    /** Each key's value, parsed, and its text. */
+    record Values(Map<String, Object> parsed, LinkedHashMap<String, String> texts) {
 
-        String get(String key) {
-            String v = in.get(key);
-            return v != null ? v : KEYS.get(key)[0];
+        @SuppressWarnings("unchecked")
+        <T> T get(Setting<T> s) {
+            return (T) parsed.get(s.name());
         }
+    }
 
-        <T> T parse(String key, java.util.function.Supplier<T> parser) {
-            try {
-                return parser.get();
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("bad value for " + PREFIX + key + ": '" + in.get(key) + "' ("
-                        + KEYS.getOrDefault(key, new String[]{"", "see README"})[1] + ")", e);
-            }
+    private static Set<String> lower(List<String> names) {
+        Set<String> out = new java.util.HashSet<>();
+        for (String n : names) {
+            out.add(n.toLowerCase(Locale.ROOT));
         }
+        return Set.copyOf(out);
+    }
 
-        boolean bool(String key) {
-            String v = get(key).toLowerCase(Locale.ROOT);
-            return switch (v) {
-                case "true", "yes", "on", "1" -> true;
-                case "false", "no", "off", "0" -> false;
-                default -> throw new IllegalArgumentException("bad value for " + PREFIX + key + ": '" + v
-                        + "' (true or false)");
-            };
+    private static <E> Map<String, E> ordered(Object... pairs) {
+        Map<String, E> m = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            @SuppressWarnings("unchecked") E value = (E) pairs[i + 1];
+            m.put((String) pairs[i], value);
         }
-
-        long longValue(String key, long min) {
-            long v = parse(key, () -> Long.parseLong(get(key)));
-            if (v < min) {
-                throw new IllegalArgumentException("bad value for " + PREFIX + key + ": " + v + " (at least " + min + ")");
-            }
-            return v;
-        }
-
-        Path path(String key) {
-            String v = get(key);
-            return v.isEmpty() ? null : Path.of(v);
-        }
-
-        List<String> list(String key) {
-            String v = get(key);
-            if (v.isEmpty()) {
-                return List.of();
-            }
-            return java.util.Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-        }
+        return m;
     }
 }

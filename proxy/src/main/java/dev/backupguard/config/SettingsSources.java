@@ -1,23 +1,36 @@
 package dev.backupguard.config;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Where settings come from, lowest precedence first: defaults, the properties file ({@code backupguard.config.file}),
  * {@code BACKUPGUARD_*} environment variables, {@code backupguard.*} system properties, the agent's arguments, and
- * finally the connection's own URL or properties. Environment names map mechanically: {@code BACKUPGUARD_LOCK_WAIT_MS}
- * is {@code backupguard.lock.wait-ms}. An underscore cannot tell '.' from '-', so keys are matched in a normalised
- * form (lower case, with '.', '-' and '_' equal); no two keys collide in it.
+ * finally the connection's own URL parameters and properties (see {@link ConnectionIdentity}). Environment names
+ * map mechanically: {@code BACKUPGUARD_LOCK_WAIT_MS} is {@code backupguard.lock.wait-ms} (see {@link KeyNames}).
+ *
+ * <p>The URL driver, the DataSource and the agent resolve through here, so one policy ({@link SettingsResolution})
+ * applies to all three. What it finds wrong is logged here, each line once per process: the process-wide settings
+ * are resolved again for every connection, and one bad environment variable must not print a line per connect.
  */
 public final class SettingsSources {
 
+    private static final Logger LOG = LoggerFactory.getLogger("dev.backupguard.config");
+    private static final int LINES_LOGGED = 256;
+    private static final Set<String> LOGGED = ConcurrentHashMap.newKeySet();
     private static volatile Map<String, String> agentArguments = Map.of();
 
     private SettingsSources() {
@@ -28,93 +41,122 @@ public final class SettingsSources {
         agentArguments = Map.copyOf(args);
     }
 
-    /** The process-wide settings (no connection properties). */
-    public static Map<String, String> global() {
-        return merge(System.getenv(), System.getProperties(), agentArguments);
+    /** The process-wide settings (no connection's own), with what was wrong with them logged. */
+    public static Settings process() {
+        return logged(SettingsResolution.of(given(System.getenv(), System.getProperties(), agentArguments)));
     }
 
-    /** Process-wide settings overridden by {@code backupguard.*} connection properties. */
-    public static Settings resolve(Properties connection) {
-        Map<String, String> all = global();
-        if (connection != null) {
-            all.putAll(prefixed(connection));
-        }
-        return Settings.from(all);
+    /** Process-wide settings overridden by a connection's own {@code backupguard.*} values; problems are logged. */
+    public static Settings forConnection(List<Source.Given> connection) {
+        List<Source.Given> all = given(System.getenv(), System.getProperties(), agentArguments);
+        all.addAll(connection);
+        return logged(SettingsResolution.of(all));
     }
 
-    static Map<String, String> merge(Map<String, String> env, Properties system, Map<String, String> agent) {
-        Map<String, String> out = new HashMap<>();
-        String file = firstNonEmpty(agent.get(Settings.PREFIX + "config.file"),
-                system.getProperty(Settings.PREFIX + "config.file"), env.get("BACKUPGUARD_CONFIG_FILE"));
-        if (file != null) {
-            out.putAll(prefixed(load(Path.of(file))));
+    /** The process-wide values, lowest precedence first. */
+    static List<Source.Given> given(Map<String, String> env, Properties system, Map<String, String> agent) {
+        List<Source.Given> given = processWide(env, system, agent);
+        Source.Given file = null;
+        for (Source.Given g : given) {
+            if (g.key().equals(Settings.CONFIG_FILE.name()) && !g.value().isBlank()) {
+                file = g;
+            }
         }
+        if (file == null) {
+            return given;
+        }
+        List<Source.Given> out = new ArrayList<>(file(file));
+        out.addAll(given);
+        return out;
+    }
+
+    private static List<Source.Given> processWide(Map<String, String> env, Properties system,
+                                                  Map<String, String> agent) {
+        List<Source.Given> out = new ArrayList<>();
+        TreeMap<String, String> ours = new TreeMap<>();
         for (Map.Entry<String, String> e : env.entrySet()) {
             if (e.getKey().startsWith("BACKUPGUARD_")) {
-                out.put(canonical(e.getKey().substring("BACKUPGUARD_".length())), e.getValue());
+                ours.put(e.getKey(), e.getValue());
             }
         }
-        out.putAll(prefixed(system));
+        for (Map.Entry<String, String> e : ours.entrySet()) {
+            out.add(new Source.Given(KeyNames.canonical(e.getKey().substring("BACKUPGUARD_".length())), e.getValue(),
+                    Source.ENVIRONMENT, e.getKey()));
+        }
+        out.addAll(prefixed(system, Source.SYSTEM_PROPERTY, ""));
         for (Map.Entry<String, String> e : agent.entrySet()) {
-            out.put(canonical(strip(e.getKey())), e.getValue());
+            String name = e.getKey();
+            out.add(new Source.Given(KeyNames.canonical(name), e.getValue(), Source.AGENT_ARGUMENT,
+                    name.toLowerCase(Locale.ROOT).startsWith(Settings.PREFIX) ? name.substring(Settings.PREFIX.length())
+                            : name));
         }
         return out;
     }
 
-    /** The {@code backupguard.*} entries of a Properties object, keys canonical. */
-    public static Map<String, String> prefixed(Properties p) {
-        Map<String, String> out = new HashMap<>();
+    /**
+     * The {@code backupguard.*} entries of a Properties object (defaults included, as {@code getProperty} sees
+     * them), in name order so that precedence never depends on hashing.
+     */
+    public static List<Source.Given> prefixed(Properties p, Source source, String namePrefix) {
+        TreeMap<String, String> ours = new TreeMap<>();
         for (String name : p.stringPropertyNames()) {
-            if (name.toLowerCase(Locale.ROOT).startsWith(Settings.PREFIX)) {
-                out.put(canonical(strip(name)), p.getProperty(name));
+            if (name.regionMatches(true, 0, Settings.PREFIX, 0, Settings.PREFIX.length())) {
+                ours.put(name, p.getProperty(name));
             }
         }
+        List<Source.Given> out = new ArrayList<>(ours.size());
+        for (Map.Entry<String, String> e : ours.entrySet()) {
+            out.add(new Source.Given(KeyNames.canonical(e.getKey()), e.getValue(), source, namePrefix + e.getKey()));
+        }
         return out;
     }
 
-    private static Properties load(Path file) {
+    /** The file's keys, with or without the prefix: it is backup-guard's own file, so every key in it is ours. */
+    private static List<Source.Given> file(Source.Given named) {
+        Path path;
+        Properties p;
+        try {
+            path = Settings.CONFIG_FILE.parse(named.value());
+            p = load(path);
+        } catch (IllegalArgumentException e) {
+            return List.of(); // resolving config.file reports it, naming where the file was named
+        }
+        List<Source.Given> out = new ArrayList<>();
+        for (String name : new java.util.TreeSet<>(p.stringPropertyNames())) {
+            out.add(new Source.Given(KeyNames.canonical(name), p.getProperty(name), Source.FILE, path + ": " + name));
+        }
+        return out;
+    }
+
+    /** A properties file, or IllegalArgumentException saying why it cannot be read. */
+    static Properties load(Path file) {
         Properties p = new Properties();
         try (InputStream in = Files.newInputStream(file)) {
             p.load(in);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read " + Settings.PREFIX + "config.file " + file + ": " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException(file + " (" + e + ")", e);
         }
         return p;
     }
 
-    private static String strip(String key) {
-        String k = key.toLowerCase(Locale.ROOT);
-        return k.startsWith(Settings.PREFIX) ? k.substring(Settings.PREFIX.length()) : k;
-    }
-
-    /**
-     * The known key whose normalised form equals {@code key}'s ({@code LOCK_WAIT_MS}, {@code lock.wait-ms} and
-     * {@code lock_wait_ms} are one key); rule overrides keep their id. Unknown keys stay as given, so
-     * {@link Settings#from} reports them.
-     */
-    static String canonical(String key) {
-        String norm = normalise(key);
-        if (norm.startsWith("rule_")) {
-            return Settings.PREFIX + "rule." + key.substring(5).toLowerCase(Locale.ROOT).replace('_', '-');
-        }
-        for (String known : Settings.KEYS.keySet()) {
-            if (normalise(known).equals(norm)) {
-                return Settings.PREFIX + known;
+    private static Settings logged(SettingsResolution r) {
+        for (String line : r.unknown()) {
+            if (once(line)) {
+                LOG.warn(line);
             }
         }
-        return Settings.PREFIX + key.toLowerCase(Locale.ROOT);
-    }
-
-    private static String normalise(String key) {
-        return key.toLowerCase(Locale.ROOT).replace('.', '_').replace('-', '_');
-    }
-
-    private static String firstNonEmpty(String... values) {
-        for (String v : values) {
-            if (v != null && !v.isBlank()) {
-                return v;
+        for (String line : r.errors()) {
+            if (once(line)) {
+                LOG.error(line);
             }
         }
-        return null;
+        if (r.off() != null && once(r.off())) {
+            LOG.warn(r.off());
+        }
+        return r.settings();
+    }
+
+    private static boolean once(String line) {
+        return LOGGED.size() < LINES_LOGGED && LOGGED.add(line);
     }
 }

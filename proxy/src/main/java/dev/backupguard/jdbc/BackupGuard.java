@@ -1,5 +1,7 @@
 package dev.backupguard.jdbc;
 
+import dev.backupguard.config.ConnectionIdentity;
+import dev.backupguard.config.Connector;
 import dev.backupguard.config.Settings;
 import dev.backupguard.config.SettingsSources;
 import dev.backupguard.lock.GlobalReadLock;
@@ -51,8 +53,7 @@ public final class BackupGuard {
             modeOverride(mode);
         }
     };
-    private static final TelemetrySetup SETUP = new TelemetrySetup(TELEMETRY,
-            () -> Settings.from(SettingsSources.global()), MODE_SWITCH);
+    private static final TelemetrySetup SETUP = new TelemetrySetup(TELEMETRY, SettingsSources::process, MODE_SWITCH);
 
     private BackupGuard() {
     }
@@ -106,13 +107,17 @@ public final class BackupGuard {
 
     /**
      * Guards {@code raw}. Settings come from {@code backupguard.*} entries of {@code props} over the process-wide
-     * ones; the user name (for {@code backupguard.backup-users}) and allowMultiQueries are read from {@code props}.
+     * ones; the user name (for {@code backupguard.backup-users}) and allowMultiQueries are read from {@code props}
+     * with the rules of the driver that made {@code raw} ({@link ConnectionIdentity}).
      *
      * @param side opens side connections with the same credentials (lock guard); {@link ConnectionSource#NONE} if none
      */
     public static Connection wrap(Connection raw, Properties props, ConnectionSource side) throws SQLException {
-        return wrap(raw, SettingsSources.resolve(props), side, props == null ? null : props.getProperty("user"),
-                props != null && isTrue(props.getProperty("allowMultiQueries")));
+        if (raw == null) {
+            return null;
+        }
+        ConnectionIdentity id = ConnectionIdentity.of(Connector.ofDriver(raw.getClass().getName()), null, props);
+        return wrap(raw, SettingsSources.forConnection(id.settings()), side, id.user(), id.multiStatements());
     }
 
     public static Connection wrap(Connection raw, Settings settings, ConnectionSource side, String user,
@@ -153,10 +158,6 @@ public final class BackupGuard {
         } catch (SQLException | RuntimeException e) {
             return false;
         }
-    }
-
-    static boolean isTrue(String v) {
-        return v != null && v.trim().toLowerCase(Locale.ROOT).equals("true");
     }
 
     static Logger log() {

@@ -1,7 +1,10 @@
 package dev.backupguard.jdbc;
 
+import dev.backupguard.config.ConnectionIdentity;
+import dev.backupguard.config.DataSourceIdentity;
 import dev.backupguard.config.Settings;
 import dev.backupguard.config.SettingsSources;
+import dev.backupguard.config.Source;
 
 import javax.sql.DataSource;
 import java.io.PrintWriter;
@@ -9,7 +12,6 @@ import java.sql.Connection;
 import java.sql.ConnectionBuilder;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
-import java.util.Map;
 import java.util.Properties;
 import java.util.logging.Logger;
 
@@ -22,18 +24,22 @@ public final class BackupGuardDataSource implements DataSource {
 
     private final DataSource target;
     private final Settings settings;
+    private final ConnectionIdentity identity;
     private volatile ConnectionSource side;
 
     public BackupGuardDataSource(DataSource target) {
         this(target, new Properties());
     }
 
-    /** {@code settings} holds {@code backupguard.*} keys over the process-wide ones. */
+    /**
+     * {@code settings} holds {@code backupguard.*} keys over the process-wide ones and those of the target's URL.
+     * The target's user and allowMultiQueries are read from it with its driver's rules ({@link DataSourceIdentity}).
+     */
     public BackupGuardDataSource(DataSource target, Properties settings) {
         this.target = target;
-        Map<String, String> all = SettingsSources.global();
-        all.putAll(SettingsSources.prefixed(settings));
-        this.settings = Settings.from(all);
+        this.identity = DataSourceIdentity.of(target, null)
+                .withSettings(SettingsSources.prefixed(settings, Source.CONNECTION_PROPERTY, ""));
+        this.settings = SettingsSources.forConnection(identity.settings());
         this.side = target::getConnection;
     }
 
@@ -48,25 +54,26 @@ public final class BackupGuardDataSource implements DataSource {
 
     @Override
     public Connection getConnection() throws SQLException {
-        return guard(target.getConnection(), side);
+        return guard(target.getConnection(), side, identity);
     }
 
     @Override
     public Connection getConnection(String username, String password) throws SQLException {
-        return guard(target.getConnection(username, password), () -> target.getConnection(username, password));
+        return guard(target.getConnection(username, password), () -> target.getConnection(username, password),
+                identity.withUser(username));
     }
 
-    private Connection guard(Connection raw, ConnectionSource sideSource) throws SQLException {
-        String user = null;
-        if (!settings.backupUsers().isEmpty() || !settings.neverUsers().isEmpty()) {
-            // Only when user rules are configured: some drivers ask the server for the user name.
+    private Connection guard(Connection raw, ConnectionSource sideSource, ConnectionIdentity id) throws SQLException {
+        String user = id.user();
+        if (user == null && (!settings.backupUsers().isEmpty() || !settings.neverUsers().isEmpty())) {
+            // Only when user rules are configured and the target did not tell: some drivers ask the server.
             user = raw.getMetaData().getUserName();
             int at = user == null ? -1 : user.indexOf('@');
             if (at > 0) {
                 user = user.substring(0, at);
             }
         }
-        return BackupGuard.wrap(raw, settings, sideSource, user, false);
+        return BackupGuard.wrap(raw, settings, sideSource, user, id.multiStatements());
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.backupguard.jdbc;
 
 import dev.backupguard.classify.Redactor;
+import dev.backupguard.config.ConnectionIdentity;
+import dev.backupguard.config.Connector;
 import dev.backupguard.config.Settings;
 import dev.backupguard.config.SettingsSources;
 
@@ -44,17 +46,22 @@ public final class BackupGuardDriver implements Driver {
         }
         Target target = Target.of(url, info);
         Driver real = DriverManager.getDriver(target.url);
+        // Read with the rules of the driver that will connect: its options from what it is given, our settings
+        // from what we were given.
+        Connector connector = Connector.ofDriver(real.getClass().getName());
+        ConnectionIdentity id = ConnectionIdentity.of(connector, target.url, target.props);
+        Settings settings = SettingsSources.forConnection(ConnectionIdentity.of(connector,
+                "jdbc:" + url.substring(PREFIX.length()), info).settings());
         Connection raw = real.connect(target.url, target.props);
         if (raw == null) {
             throw new SQLException("no driver accepted " + Redactor.url(target.url), "08001");
         }
         try {
-            Settings settings = SettingsSources.resolve(target.guardProps);
-            return BackupGuard.wrap(raw, settings, () -> real.connect(target.url, target.props),
-                    target.props.getProperty("user"), BackupGuard.isTrue(target.props.getProperty("allowMultiQueries")));
-        } catch (RuntimeException e) {
+            return BackupGuard.wrap(raw, settings, () -> real.connect(target.url, target.props), id.user(),
+                    id.multiStatements());
+        } catch (SQLException | RuntimeException e) {
             raw.close();
-            throw new SQLException("backup-guard settings: " + e.getMessage(), "HY000", e);
+            throw e;
         }
     }
 
@@ -87,42 +94,36 @@ public final class BackupGuardDriver implements Driver {
         throw new SQLFeatureNotSupportedException("backup-guard logs through SLF4J");
     }
 
-    /** The real URL and properties, with backup-guard's own settings taken out. */
-    record Target(String url, Properties props, Properties guardProps) {
+    /**
+     * The real URL and properties, with backup-guard's own settings taken out (they are read, with the driver's
+     * options, by {@link ConnectionIdentity}).
+     */
+    record Target(String url, Properties props) {
 
         static Target of(String url, Properties info) {
             Properties props = new Properties();
-            Properties guard = new Properties();
             if (info != null) {
                 for (String name : info.stringPropertyNames()) {
-                    (isGuardKey(name) ? guard : props).setProperty(name, info.getProperty(name));
+                    if (!isGuardKey(name)) {
+                        props.setProperty(name, info.getProperty(name));
+                    }
                 }
             }
             String rest = "jdbc:" + url.substring(PREFIX.length());
             int q = rest.indexOf('?');
             if (q < 0) {
-                return new Target(rest, props, guard);
+                return new Target(rest, props);
             }
             StringBuilder kept = new StringBuilder(rest.substring(0, q));
             char sep = '?';
             for (String pair : rest.substring(q + 1).split("&")) {
                 int eq = pair.indexOf('=');
-                String key = eq < 0 ? pair : pair.substring(0, eq);
-                if (isGuardKey(key)) {
-                    guard.setProperty(key, eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1),
-                            java.nio.charset.StandardCharsets.UTF_8));
-                } else if (!pair.isEmpty()) {
+                if (!pair.isEmpty() && !isGuardKey((eq < 0 ? pair : pair.substring(0, eq)).trim())) {
                     kept.append(sep).append(pair);
                     sep = '&';
-                    if (key.equalsIgnoreCase("allowMultiQueries") && eq >= 0) {
-                        props.putIfAbsent("allowMultiQueries", pair.substring(eq + 1));
-                    }
-                    if (key.equalsIgnoreCase("user") && eq >= 0) {
-                        props.putIfAbsent("user", pair.substring(eq + 1));
-                    }
                 }
             }
-            return new Target(kept.toString(), props, guard);
+            return new Target(kept.toString(), props);
         }
 
         private static boolean isGuardKey(String key) {

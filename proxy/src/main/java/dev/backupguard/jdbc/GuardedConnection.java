@@ -183,6 +183,9 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
         } catch (RuntimeException e) {
             return afterInternalFailure(e, job, action);
         }
+        if (settings.configError() != null && protocol.isBackupSession()) {
+            throw configurationRefusal();
+        }
         if (plan == Plan.PASS && !protocol.isBackupSession()) {
             T result;
             try {
@@ -530,6 +533,17 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
         degrade(e);
         return action.run(null);
     }
+
+    /**
+     * backupguard.on-config-error=refuse: the settings had an invalid value, so the guard cannot be sure it does what
+     * the operator meant; ordinary statements pass, a backup session is refused before anything of it is sent.
+     */
+    private SQLException configurationRefusal() {
+        return new SQLException(settings.configError(), CONFIGURATION_SQL_STATE, BackupGuardException.VENDOR_CODE);
+    }
+
+    /** SQLState HY024, "invalid attribute value": a setting's value is what is wrong. */
+    static final String CONFIGURATION_SQL_STATE = "HY024";
 
     private SQLException refusal(Finding f) {
         return new BackupGuardException(f, settings.telemetry().redact());

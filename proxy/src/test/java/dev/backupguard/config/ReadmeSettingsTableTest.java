@@ -6,27 +6,23 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
  * README's table of configuration keys is {@link Settings#KEYS} as a table: every key, its environment variable,
- * default and description. When a key changes, this fails with the table to paste.
+ * default, the values it accepts and its description. When a key changes, this fails with the table to paste.
  */
 class ReadmeSettingsTableTest {
 
-    static final String HEADER = "| key | environment variable | default | what it does |";
+    static final String HEADER = "| key | environment variable | default | accepts | what it does |";
 
     static String expectedTable() {
-        StringBuilder out = new StringBuilder(HEADER).append('\n').append("|---|---|---|---|\n");
-        for (Map.Entry<String, String[]> e : Settings.KEYS.entrySet()) {
-            String key = e.getKey();
-            String env = "BACKUPGUARD_" + key.replace("<id>", "<ID>").toUpperCase(Locale.ROOT).replace('.', '_')
-                    .replace('-', '_');
-            String def = e.getValue()[0].isEmpty() ? "" : "`" + e.getValue()[0] + "`";
-            out.append("| `").append(Settings.PREFIX).append(key).append("` | `").append(env).append("` | ")
-                    .append(def).append(" | ").append(e.getValue()[1]).append(" |\n");
+        StringBuilder out = new StringBuilder(HEADER).append('\n').append("|---|---|---|---|---|\n");
+        for (Setting<?> s : Settings.KEYS) {
+            String def = s.fallback().isEmpty() ? "" : "`" + s.fallback() + "`";
+            out.append("| `").append(Settings.PREFIX).append(s.name()).append("` | `").append(s.environmentName())
+                    .append("` | ").append(def).append(" | ").append(s.accepts()).append(" | ")
+                    .append(s.description()).append(" |\n");
         }
         return out.toString();
     }

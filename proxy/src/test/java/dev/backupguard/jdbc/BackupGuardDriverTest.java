@@ -1,6 +1,11 @@
 package dev.backupguard.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import dev.backupguard.config.ConnectionIdentity;
+import dev.backupguard.config.Connector;
+import dev.backupguard.config.Source;
 
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -22,9 +27,13 @@ class BackupGuardDriverTest {
 
         assertThat(t.url()).isEqualTo("jdbc:mysql://db:3306/shop?sslMode=DISABLED&useUnicode=true");
         assertThat(t.props().stringPropertyNames()).containsExactlyInAnyOrder("user", "password");
-        assertThat(t.guardProps()).containsEntry("backupguard.mode", "block")
-                .containsEntry("backupguard.snapshot.way", "global-lock")
-                .containsEntry("backupguard.lock.wait-ms", "200");
+        // The guard reads them from what it was given, with the driver's rules (MySQL Connector/J: Properties win).
+        assertThat(ConnectionIdentity.of(Connector.MYSQL, "jdbc:mysql://db:3306/shop?sslMode=DISABLED"
+                + "&backupguard.mode=block&backupguard.snapshot.way=global-lock&useUnicode=true", info).settings())
+                .extracting(Source.Given::key, Source.Given::value, Source.Given::source)
+                .containsExactly(tuple("mode", "block", Source.URL_PARAMETER),
+                        tuple("snapshot.way", "global-lock", Source.URL_PARAMETER),
+                        tuple("lock.wait-ms", "200", Source.CONNECTION_PROPERTY));
     }
 
     @Test

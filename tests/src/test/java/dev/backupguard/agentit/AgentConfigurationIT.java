@@ -85,25 +85,32 @@ class AgentConfigurationIT {
     }
 
     @Test
-    void enabledFalseInTheEnvironmentTurnsTheAgentOff(MariaDbServer server) throws Exception {
+    void enabledFalseInTheEnvironmentTurnsTheAgentOffAndSaysWhere(MariaDbServer server) throws Exception {
         ChildJvm.Result r = export(exporter().withAgent(null).env("BACKUPGUARD_ENABLED", "false"), server,
                 server.mariadbUrl(db), 1);
 
         assertThat(r.guardLayers()).containsExactly(List.of());
-        assertThat(r.err()).contains("[backup-guard] INFO backup-guard agent is off (backupguard.enabled=false)");
+        assertThat(r.err()).contains("[backup-guard] WARN backup-guard is OFF: environment variable BACKUPGUARD_ENABLED "
+                + "is 'false'; the connections it applies to are not guarded")
+                .contains("[backup-guard] WARN backup-guard agent is OFF and guards nothing");
         assertThat(startupLines(r)).isEmpty();
     }
 
     @Test
-    void aConnectionTheAgentCannotGuardIsHandedBackUnchangedAndTheFailureLoggedOnce(MariaDbServer server)
-            throws Exception {
-        // A setting the guard rejects, on the connection: the agent's wrap fails for each of the two connections.
-        ChildJvm.Result r = export(exporter().withAgent(null), server, server.mariadbUrl(db) + "?backupguard.mode=bogus", 2);
+    void aBadSettingOnTheConnectionIsAnErrorAndItsBackupSessionIsRefused(MariaDbServer server) throws Exception {
+        server.clearGeneralLog();
+        ChildJvm.Result r = exporter().withAgent(null).run(ExportMain.class, How.DRIVER_MANAGER.name(),
+                LegacyJob.AUTOCOMMIT_LOOP.name(), server.mariadbUrl(db) + "?backupguard.mode=bogus", server.rootUser(),
+                server.rootPassword(), "1");
 
-        assertThat(r.guardLayers()).containsExactly(List.of(), List.of());
-        assertThat(r.err().lines().filter(l -> l.contains("is NOT guarded"))).as("%s", r).singleElement().asString()
-                .startsWith("[backup-guard] ERROR backup-guard agent: bad settings for a connection of "
-                        + "org.mariadb.jdbc.Driver").contains("bad value for backupguard.mode: 'bogus'");
+        // The job fails with the refusal, and the program with it.
+        assertThat(r.exit()).as("%s", r).isEqualTo(1);
+        assertThat(r.guardLayers()).containsExactly(List.of(ConnectionPathsUnderAgentIT.AGENT_GUARD));
+        assertThat(r.err().lines().filter(l -> l.contains("ERROR"))).as("%s", r).singleElement().asString()
+                .startsWith("[backup-guard] ERROR backup-guard configuration error: URL parameter backupguard.mode is "
+                        + "'bogus', not enforce, block, audit");
+        assertThat(r.err()).contains("java.sql.SQLException: backup-guard refuses backup sessions");
+        assertThat(startupLines(r)).singleElement().asString().startsWith("[backup-guard] INFO ");
     }
 
     @Test

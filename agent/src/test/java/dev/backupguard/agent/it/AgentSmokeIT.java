@@ -59,17 +59,23 @@ class AgentSmokeIT {
                 CLASS_PATH, MAIN);
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out().lines().filter(l -> l.startsWith("CONNECTION"))).hasSize(2).allMatch(l -> l.startsWith(PLAIN));
-        assertThat(r.err()).contains("[backup-guard] INFO backup-guard agent is off (backupguard.enabled=false)");
+        assertThat(r.err()).contains("[backup-guard] WARN backup-guard is OFF: system property backupguard.enabled is "
+                + "'false'; the connections it applies to are not guarded")
+                .contains("[backup-guard] WARN backup-guard agent is OFF and guards nothing");
     }
 
     @ParameterizedTest
     @MethodSource("jdks")
-    void aBadSettingLeavesTheAgentOffButTheProgramRuns(Jvm jvm) throws Exception {
+    void aBadSettingIsAnErrorAndTheAgentStillGuardsRefusingBackupSessions(Jvm jvm) throws Exception {
         Jvm.Result r = jvm.run(List.of("-javaagent:" + JAR + "=agent.any-driver=true,mode=bogus"), CLASS_PATH, MAIN);
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out().lines().filter(l -> l.startsWith("CONNECTION"))).hasSize(2).allMatch(l -> l.startsWith(PLAIN));
-        assertThat(r.err()).contains("[backup-guard] ERROR backup-guard agent is OFF, nothing is guarded: bad value for "
-                + "backupguard.mode: 'bogus'");
+        assertThat(r.out().lines().filter(l -> l.startsWith("CONNECTION"))).containsExactly(GUARDED, GUARDED);
+        assertThat(r.err()).contains("[backup-guard] ERROR backup-guard configuration error: agent argument mode is "
+                + "'bogus', not enforce, block, audit; every backup session is refused until it is corrected "
+                + "(backupguard.on-config-error=refuse)");
+        assertThat(r.err().lines().filter(l -> l.contains("backup-guard agent 0.1.0-SNAPSHOT on Java "))).singleElement()
+                .asString().startsWith("[backup-guard] WARN ").contains("backup-guard refuses backup sessions: its "
+                        + "configuration has errors: agent argument mode is 'bogus'");
     }
 
     @ParameterizedTest

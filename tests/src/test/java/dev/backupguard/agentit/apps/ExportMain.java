@@ -66,7 +66,7 @@ public final class ExportMain {
         }
     }
 
-    private static Connection open(How how, String url, String user, String password) throws Exception {
+    static Connection open(How how, String url, String user, String password) throws Exception {
         return switch (how) {
             case DRIVER_MANAGER -> java.sql.DriverManager.getConnection(url, user, password);
             case MARIADB_DATA_SOURCE, MYSQL_DATA_SOURCE -> DriverDataSources.open(how == How.MYSQL_DATA_SOURCE, url,
