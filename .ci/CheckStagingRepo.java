@@ -47,7 +47,7 @@ public class CheckStagingRepo {
 
     final Path repo;
     final String version;
-    final List<String> problems = new ArrayList<>();
+    final Set<String> problems = new java.util.LinkedHashSet<>();
 
     CheckStagingRepo(Path repo, String version) {
         this.repo = repo;
@@ -69,6 +69,10 @@ public class CheckStagingRepo {
 
     void run() throws Exception {
         Path group = repo.resolve(GROUP.replace('.', '/'));
+        if (!Files.isDirectory(group)) {
+            problems.add("nothing of " + GROUP + " was published in " + repo);
+            return;
+        }
         Set<String> found = new TreeSet<>();
         try (Stream<Path> dirs = Files.list(group)) {
             dirs.forEach(d -> found.add(d.getFileName().toString()));
@@ -131,6 +135,9 @@ public class CheckStagingRepo {
 
     /** Central's required pom fields, found in the pom itself or inherited from its parents in this repository. */
     void checkPom(String artifactId) throws Exception {
+        if (!Files.exists(file(artifactId, ".pom"))) {
+            return; // reported by the file listing
+        }
         Element pom = parse(file(artifactId, ".pom"));
         if (text(pom, "name") == null) {
             problems.add(artifactId + ": the pom has no <name>");
@@ -167,7 +174,7 @@ public class CheckStagingRepo {
         }
         String artifactId = text(parent, "artifactId");
         if (!GROUP.equals(text(parent, "groupId")) || !PUBLISHED.containsKey(artifactId)
-                || !version.equals(text(parent, "version"))) {
+                || !version.equals(text(parent, "version")) || !Files.exists(file(artifactId, ".pom"))) {
             problems.add("a pom's parent is not published here: " + artifactId);
             return null;
         }
@@ -199,6 +206,10 @@ public class CheckStagingRepo {
     /** The BOM manages exactly the published jars (artifactId and classifier), at the released version. */
     void checkBom() throws Exception {
         Set<String> managed = new TreeSet<>();
+        if (!Files.exists(file("backup-guard-bom", ".pom"))) {
+            problems.add("no BOM published");
+            return;
+        }
         Element bom = parse(file("backup-guard-bom", ".pom"));
         for (Element dep : children(child(child(bom, "dependencyManagement"), "dependencies"), "dependency")) {
             String classifier = text(dep, "classifier");
