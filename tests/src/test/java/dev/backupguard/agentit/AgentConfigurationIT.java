@@ -25,6 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @WithMariaDb
 class AgentConfigurationIT {
 
+    /** How the start-up line begins: the build passes the project's version (the parent pom's failsafe settings). */
+    static final String STARTUP = "backup-guard agent " + System.getProperty("backupguard-test.version") + " on Java";
+
     static String db;
 
     @BeforeAll
@@ -50,7 +53,7 @@ class AgentConfigurationIT {
     }
 
     static List<String> startupLines(ChildJvm.Result r) {
-        return r.err().lines().filter(l -> l.contains("backup-guard agent 0.1.0-SNAPSHOT on Java")).toList();
+        return r.err().lines().filter(l -> l.contains(STARTUP)).toList();
     }
 
     @Test
@@ -119,7 +122,7 @@ class AgentConfigurationIT {
                 .classPath(ChildJvm.LIB.resolve("slf4j-simple.jar")), server, server.mariadbUrl(db), 1);
 
         // slf4j-simple's format ("[thread] LEVEL logger - message"), and the proxy's loggers under their library names.
-        assertThat(r.err()).contains("INFO dev.backupguard.agent - backup-guard agent 0.1.0-SNAPSHOT on Java")
+        assertThat(r.err()).contains("INFO dev.backupguard.agent - " + STARTUP)
                 .contains("INFO dev.backupguard.jdbc.GuardedConnection - [backup-guard snapshot-start I2]")
                 .doesNotContain("[backup-guard] INFO").doesNotContain("dev.backupguard.agent.shaded");
     }

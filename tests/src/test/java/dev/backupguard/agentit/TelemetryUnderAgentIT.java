@@ -320,7 +320,7 @@ class TelemetryUnderAgentIT {
     }
 
     /**
-     * The proxy's strict test JSON reader ({@code dev.backupguard.telemetry.JsonText}, from its test-jar), which is
+     * The proxy's strict test JSON reader ({@code dev.backupguard.telemetry.JsonText}, from proxy/src/testFixtures), which is
      * package-private: reached reflectively rather than copied.
      */
     @SuppressWarnings("unchecked")

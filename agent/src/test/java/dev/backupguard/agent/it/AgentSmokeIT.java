@@ -22,6 +22,8 @@ class AgentSmokeIT {
     static final String MAIN = "org.example.fakejdbc.SmokeMain";
     static final String GUARDED = "CONNECTION dev.backupguard.agent.shaded.jdbc.GuardedConnection autocommit=true";
     static final String PLAIN = "CONNECTION jdk.proxy";
+    /** How the start-up line begins: the build passes the project's version (the parent pom's failsafe settings). */
+    static final String STARTUP = "backup-guard agent " + System.getProperty("backupguard-test.version") + " on Java ";
 
     static List<Jvm> jdks() {
         return Jvm.all();
@@ -35,7 +37,7 @@ class AgentSmokeIT {
         assertThat(r.out()).contains("BRIDGE jdk.internal.loader.ClassLoaders$AppClassLoader");
         assertThat(r.out().lines().filter(l -> l.startsWith("CONNECTION"))).containsExactly(GUARDED, GUARDED);
         // The start-up line: once, at INFO, on stderr since the program has no SLF4J; the settings given are in it.
-        assertThat(r.err().lines().filter(l -> l.contains("backup-guard agent 0.1.0-SNAPSHOT on Java "))).singleElement()
+        assertThat(r.err().lines().filter(l -> l.contains(STARTUP))).singleElement()
                 .asString().startsWith("[backup-guard] INFO ").contains("mode=audit", "every java.sql.Driver",
                         "agent arguments {agent.any-driver=true,mode=audit}");
         assertThat(r.err()).doesNotContainIgnoringCase("exception").doesNotContain("WARNING");
@@ -48,7 +50,7 @@ class AgentSmokeIT {
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out().lines().filter(l -> l.startsWith("CONNECTION"))).hasSize(2).allMatch(l -> l.startsWith(PLAIN));
         // No connection was guarded: the start-up line waits for one, and comes at exit.
-        assertThat(r.err()).contains("[backup-guard] INFO backup-guard agent 0.1.0-SNAPSHOT on Java "
+        assertThat(r.err()).contains("[backup-guard] INFO " + STARTUP
                 + r.out().lines().filter(l -> l.startsWith("JAVA ")).findFirst().orElseThrow().substring(5));
     }
 
