@@ -243,7 +243,7 @@ class ConfigurationPolicyIT {
         assertThat(p.logged("ERROR", "backup-guard configuration error: agent argument mode is 'enforse', not enforce,"
                 + " block, audit")).as("%s", p).hasSize(1);
         assertThat(p.logged("WARN", "backup-guard: agent argument rule.x names no rule: 'x' is unknown")).hasSize(1);
-        assertThat(p.logged("WARN", "backup-guard agent 0.1.0-SNAPSHOT on Java")).as("%s", p).singleElement()
+        assertThat(p.logged("WARN", "backup-guard agent " + System.getProperty("backupguard-test.version") + " on Java")).as("%s", p).singleElement()
                 .asString().contains("backup-guard refuses backup sessions: its configuration has errors: agent "
                         + "argument mode is 'enforse'");
         assertRefused(p, "agent argument mode is 'enforse'");

@@ -75,7 +75,7 @@ class AgentSmokeIT {
         assertThat(r.err()).contains("[backup-guard] ERROR backup-guard configuration error: agent argument mode is "
                 + "'bogus', not enforce, block, audit; every backup session is refused until it is corrected "
                 + "(backupguard.on-config-error=refuse)");
-        assertThat(r.err().lines().filter(l -> l.contains("backup-guard agent 0.1.0-SNAPSHOT on Java "))).singleElement()
+        assertThat(r.err().lines().filter(l -> l.contains(STARTUP))).singleElement()
                 .asString().startsWith("[backup-guard] WARN ").contains("backup-guard refuses backup sessions: its "
                         + "configuration has errors: agent argument mode is 'bogus'");
     }
