@@ -185,7 +185,7 @@ final class SetForms {
      * DEFAULT (autocommit defaults to ON) and expressions such as {@code @saved} that cannot be evaluated here: for
      * autocommit, on is the value that may commit, so it is the conservative guess.
      */
-    private static boolean isOff(Lexer lx) {
+    static boolean isOff(Lexer lx) {
         return lx.textIs("0") || lx.textIs("OFF") || lx.textIs("FALSE");
     }
 
@@ -210,7 +210,7 @@ final class SetForms {
     }
 
     /** Moves past the next top-level comma, or to the end. */
-    private static void skipToNextAssignment(Lexer lx) {
+    static void skipToNextAssignment(Lexer lx) {
         int depth = 0;
         while (lx.type() != Lexer.END) {
             if (lx.isPunct('(')) {

@@ -2,6 +2,7 @@ package dev.backupguard.protocol;
 
 import dev.backupguard.classify.IsolationLevel;
 import dev.backupguard.classify.Kind;
+import dev.backupguard.classify.SqlLogBin;
 import dev.backupguard.classify.Statement;
 import dev.backupguard.classify.TableName;
 
@@ -44,6 +45,8 @@ final class ServerSession {
     private IsolationLevel sessionIsolation = IsolationLevel.REPEATABLE_READ;
     private IsolationLevel nextTransactionIsolation;
     private boolean inTransaction;
+    /** Started by START TRANSACTION or BEGIN, not by the first statement under autocommit=0. */
+    private boolean explicitTransaction;
     private IsolationLevel transactionIsolation;
     private long viewMoment;
     private boolean viewFromConsistentSnapshot;
@@ -85,11 +88,6 @@ final class ServerSession {
     /** Initial JDBC autocommit state of a connection the guard wraps (the driver knows it without a round trip). */
     void autocommit(boolean on) {
         this.autocommit = on;
-    }
-
-    /** The session sent {@code SET SESSION sql_log_bin = 0} (true) or back to 1 (false). */
-    void binlogSkipped(boolean skipped) {
-        this.binlogSkipped = skipped;
     }
 
     boolean binlogSkipped() {
@@ -295,8 +293,13 @@ final class ServerSession {
      */
     void apply(Statement st, boolean judge, long position, List<Finding> out) {
         boolean flushTables = false;
+        SqlLogBin binlog = SqlLogBin.assignedBy(st);
+        if (binlog != SqlLogBin.UNCHANGED && !inTransaction) {
+            // Recognised by its text, whoever sent it. Inside a transaction the server refuses the change (1694).
+            binlogSkipped = binlog == SqlLogBin.OFF;
+        }
         switch (st.kind()) {
-            case USE -> currentSchema = st.name();
+            case USE -> currentSchema = st.name() != null ? st.name() : currentSchema; // a nameless USE fails
             case FLUSH_TABLES -> {
                 endTransaction(st, Rule.IMPLICIT_COMMIT);
                 flushTables = true;
@@ -338,16 +341,12 @@ final class ServerSession {
             case SET_TRANSACTION_ISOLATION -> {
                 // A null level (DEFAULT, an expression) is unknown: the model keeps the level it had.
                 if (!st.isGlobal() && st.isolation() != null) {
-                    if (st.has(Statement.F_NEXT_TRANSACTION)) {
-                        nextTransactionIsolation = st.isolation();
-                    } else {
-                        sessionIsolation = st.isolation();
-                    }
+                    isolationSet(st.isolation(), st.has(Statement.F_NEXT_TRANSACTION));
                 }
             }
             case SET_AUTOCOMMIT -> {
                 if (st.isolation() != null && !st.isGlobal()) {
-                    sessionIsolation = st.isolation(); // SET autocommit=0, transaction_isolation='...' in one SET
+                    isolationSet(st.isolation(), false); // SET autocommit=0, transaction_isolation='...' in one SET
                 }
                 if (st.isAutocommitOn()) {
                     endTransaction(st, Rule.SNAPSHOT_END);
@@ -360,30 +359,43 @@ final class ServerSession {
                 endTransaction(st, Rule.SNAPSHOT_END);
                 lockedTables.clear(); // START TRANSACTION releases LOCK TABLES locks (not the global read lock)
                 beginTransaction();
+                explicitTransaction = true;
                 if (st.isConsistentSnapshot() && repeatable(transactionIsolation)) {
                     createView(true);
                 }
             }
             case COMMIT, ROLLBACK -> endTransaction(st, Rule.SNAPSHOT_END);
+            // A SAVEPOINT or ROLLBACK TO without a name, or with a quoted string, is a syntax error, and a ROLLBACK
+            // TO a savepoint the transaction does not have fails (1305): the server changes nothing (fact 10). The
+            // classifier gives no name for `` either, which the server takes: metadata locks are then kept, the
+            // cautious side.
             case SAVEPOINT -> {
-                if (inTransaction || !autocommit) {
+                if (st.name() != null && (inTransaction || !autocommit)) {
                     ensureTransaction();
                     savepoints.add(st.name().toLowerCase(Locale.ROOT));
                 }
             }
             case ROLLBACK_TO_SAVEPOINT -> {
-                if (savepointReleasesMetadataLocks()) {
+                if (st.name() != null && hasSavepoint(st.name()) && savepointReleasesMetadataLocks()) {
                     metadataLocked.clear();
                 }
             }
+            // BACKUP STAGE exists on MariaDB only, LOCK INSTANCE FOR BACKUP on MySQL and Percona only: elsewhere
+            // each is a syntax error, and must not hide the lock the other one holds.
             case BACKUP_STAGE -> {
-                // BACKUP STAGE START commits implicitly, and BACKUP STAGE END ends the transaction too (fact 3).
-                if ("START".equals(st.name()) || "END".equals(st.name())) {
-                    endTransaction(st, Rule.IMPLICIT_COMMIT);
+                if (facts == null || facts.flavor() == ServerFacts.Flavor.MARIADB) {
+                    // BACKUP STAGE START commits implicitly, and BACKUP STAGE END ends the transaction too (fact 3).
+                    if ("START".equals(st.name()) || "END".equals(st.name())) {
+                        endTransaction(st, Rule.IMPLICIT_COMMIT);
+                    }
+                    backupLock = "END".equals(st.name()) ? null : Kind.BACKUP_STAGE;
                 }
-                backupLock = "END".equals(st.name()) ? null : Kind.BACKUP_STAGE;
             }
-            case LOCK_INSTANCE_FOR_BACKUP -> backupLock = Kind.LOCK_INSTANCE_FOR_BACKUP;
+            case LOCK_INSTANCE_FOR_BACKUP -> {
+                if (facts == null || facts.flavor() != ServerFacts.Flavor.MARIADB) {
+                    backupLock = Kind.LOCK_INSTANCE_FOR_BACKUP;
+                }
+            }
             case UNLOCK_INSTANCE -> {
                 if (backupLock == Kind.LOCK_INSTANCE_FOR_BACKUP) {
                     backupLock = null;
@@ -596,8 +608,28 @@ final class ServerSession {
         tableLockMoment = newMoment();
     }
 
+    /**
+     * SET [SESSION] TRANSACTION ISOLATION LEVEL (docs/server-facts.md, fact 10; MySQL 8.4 manual, "SET TRANSACTION
+     * Statement"). The next-transaction form is refused inside a transaction in progress (1568); the SESSION form set
+     * between transactions replaces a pending next-transaction level. Under autocommit=0 this model's transaction
+     * starts before the server's, which starts only at the first table read or written (not at SELECT 1, SHOW CREATE
+     * TABLE or SAVEPOINT; START TRANSACTION starts it at once): until its read view exists, a weaker level is taken
+     * as the one it runs at, never a stronger one.
+     */
+    private void isolationSet(IsolationLevel level, boolean nextOnly) {
+        if (!nextOnly) {
+            sessionIsolation = level;
+        }
+        if (!inTransaction) {
+            nextTransactionIsolation = nextOnly ? level : null;
+        } else if (viewMoment == 0 && !explicitTransaction && !repeatable(level)) {
+            transactionIsolation = level;
+        }
+    }
+
     private void beginTransaction() {
         inTransaction = true;
+        explicitTransaction = false;
         transactionIsolation = nextTransactionIsolation != null ? nextTransactionIsolation : sessionIsolation;
         nextTransactionIsolation = null;
         viewMoment = 0;

@@ -3,6 +3,7 @@ package dev.backupguard.protocol;
 import dev.backupguard.classify.Classifier;
 import dev.backupguard.classify.IsolationLevel;
 import dev.backupguard.classify.Kind;
+import dev.backupguard.classify.SqlLogBin;
 import dev.backupguard.classify.Statement;
 import dev.backupguard.classify.TableName;
 
@@ -75,6 +76,8 @@ public final class SessionProtocol {
     private boolean sessionSnapshot;
     private boolean ddlLockHeld;
     private boolean binlogSkipDenied;
+    /** The guard switched sql_log_bin off (a job's own sql_log_bin=0 is its choice, left as it is). */
+    private boolean binlogSkippedByGuard;
     private boolean mdlReported;
     private int snapshotReads;
     private int sessions;
@@ -175,10 +178,6 @@ public final class SessionProtocol {
      * the protocol it caused, usually none (no allocation then).
      */
     public List<Finding> sent(Statement st) {
-        if (st == SKIP_BINLOG || st == RESTORE_BINLOG) {
-            server.binlogSkipped(st == SKIP_BINLOG);
-            return List.of();
-        }
         boolean judge = backup;
         boolean dataRead = judge && snapshotOpen() && server.isDataRead(st);
         server.apply(st, judge, position, scratch);
@@ -193,7 +192,7 @@ public final class SessionProtocol {
 
     /** The server refused {@code st} with this vendor error code. */
     public List<Finding> failed(Statement st, int vendorCode) {
-        if (st == SKIP_BINLOG && vendorCode != 1694) {
+        if (vendorCode != 1694 && SqlLogBin.assignedBy(st) == SqlLogBin.OFF) {
             // 1227: no BINLOG ADMIN. (1694, inside a transaction, may work next time.)
             binlogSkipDenied = true;
         }
@@ -283,9 +282,10 @@ public final class SessionProtocol {
             p.inject(ROLLBACK);
         }
         addBackupLockRelease(p);
-        if (server.binlogSkipped()) {
+        if (server.binlogSkipped() && binlogSkippedByGuard) {
             p.inject(RESTORE_BINLOG);
         }
+        binlogSkippedByGuard = false;
         guardSnapshot = false;
         jobHoldsGlobalLock = false;
         jobHoldsTableLocks = false;
@@ -943,6 +943,7 @@ public final class SessionProtocol {
                 p.inject(COMMIT);
             }
             p.tryInject(SKIP_BINLOG); // first: nothing more than needed under the lock
+            binlogSkippedByGuard = true;
         }
         if (isolationBeforeSnapshot == null) {
             isolationBeforeSnapshot = server.sessionIsolation();
@@ -1055,9 +1056,10 @@ public final class SessionProtocol {
             p.inject(UNLOCK_TABLES);
         }
         addBackupLockRelease(p);
-        if (server.binlogSkipped()) {
+        if (server.binlogSkipped() && binlogSkippedByGuard) {
             p.inject(RESTORE_BINLOG); // outside the transaction: sql_log_bin cannot change inside one (1694)
         }
+        binlogSkippedByGuard = false;
         // The job's level, or the one the session had (a pool's): a pooled connection must not keep the snapshot's.
         IsolationLevel restore = jobIsolation != null ? jobIsolation : isolationBeforeSnapshot;
         if (guardSnapshot && restore != null && restore != IsolationLevel.REPEATABLE_READ) {

@@ -28,6 +28,12 @@ final class Simulation {
     /** Statements answered without reaching the server. */
     final List<String> absorbed = new ArrayList<>();
     Result lastAnswer;
+    /** Told of every statement that reached the server, with what the protocol's judge said of it. */
+    Wire wire = (st, judged) -> { };
+
+    interface Wire {
+        void sent(Statement st, List<Finding> violations);
+    }
 
     /** The non-transactional tables the simulated server really has (what LearnEngines answers). */
     java.util.Set<dev.backupguard.classify.TableName> truth;
@@ -126,7 +132,9 @@ final class Simulation {
 
     private void send(Statement st) {
         sent.add(JdbcCall.isCall(st) ? "jdbc:" + st.sql() : st.sql());
-        violations.addAll(protocol.sent(st));
+        List<Finding> judged = protocol.sent(st);
+        violations.addAll(judged);
+        wire.sent(st, judged);
     }
 
     private void readCoordinates(BinlogCoordinates.Source source) {

@@ -414,19 +414,19 @@ class ServerFactsIT {
         return f;
     }
 
-    private static void exec(Connection c, String sql) throws SQLException {
+    static void exec(Connection c, String sql) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute(sql);
         }
     }
 
-    private static String query(Connection c, String sql) throws SQLException {
+    static String query(Connection c, String sql) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : null;
         }
     }
 
-    private static int errorCode(Connection c, String sql) {
+    static int errorCode(Connection c, String sql) {
         try {
             exec(c, sql);
             return 0;
