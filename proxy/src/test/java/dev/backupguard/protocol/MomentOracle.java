@@ -36,7 +36,9 @@ import java.util.Set;
  *       START TRANSACTION and BEGIN also release LOCK TABLES locks (not the global read lock).</li>
  *   <li>SET TRANSACTION ISOLATION LEVEL without a scope applies to the next transaction and is refused inside an
  *       active one (error 1568); with SESSION it applies to the transactions that start after it (outside a
- *       transaction it also replaces a pending next-transaction level); GLOBAL changes nothing for this session. With autocommit off a transaction starts at the first statement that reads.</li>
+ *       transaction it also replaces a pending next-transaction level); GLOBAL changes nothing for this session.
+ *       With autocommit off a transaction starts at the first table read or written, not at SELECT 1, SHOW CREATE
+ *       TABLE or SAVEPOINT (docs/server-facts.md, fact 10, asserted on MariaDB by SessionStateFactsIT).</li>
  *   <li>Statements the server refuses change nothing: a nameless SAVEPOINT or ROLLBACK TO (syntax error), a read of a
  *       table not locked while LOCK TABLES locks are held (error 1100), BACKUP STAGE on MySQL and LOCK INSTANCE on
  *       MariaDB (syntax errors).</li>
@@ -148,7 +150,7 @@ final class MomentOracle {
                     if (!st.has(Statement.F_NEXT_TRANSACTION)) {
                         sessionLevel = st.isolation();
                         if (!inTransaction) {
-                            nextLevel = null; // outside a transaction it is also the next one's (sys_vars.inl)
+                            nextLevel = null; // it replaces a pending next-transaction level (server-facts.md, fact 10)
                         }
                     } else if (!inTransaction) {
                         nextLevel = st.isolation();
