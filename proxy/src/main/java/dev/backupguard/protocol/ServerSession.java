@@ -47,6 +47,8 @@ final class ServerSession {
     private boolean inTransaction;
     /** Started by START TRANSACTION or BEGIN, not by the first statement under autocommit=0. */
     private boolean explicitTransaction;
+    /** The next-transaction level this transaction took, which the server may still hold if its own did not start. */
+    private IsolationLevel levelTakenFromPending;
     private IsolationLevel transactionIsolation;
     private long viewMoment;
     private boolean viewFromConsistentSnapshot;
@@ -349,7 +351,9 @@ final class ServerSession {
                     isolationSet(st.isolation(), false); // SET autocommit=0, transaction_isolation='...' in one SET
                 }
                 if (st.isAutocommitOn()) {
-                    endTransaction(st, Rule.SNAPSHOT_END);
+                    if (!autocommit) {
+                        endTransaction(st, Rule.SNAPSHOT_END); // when it was 1 already, it changes nothing (fact 3)
+                    }
                     autocommit = true;
                 } else {
                     autocommit = false;
@@ -403,7 +407,16 @@ final class ServerSession {
             }
             case RELEASE_SAVEPOINT -> savepoints.remove(st.name() == null ? "" : st.name().toLowerCase(Locale.ROOT));
             case DML -> {
+                IsolationLevel pending = nextTransactionIsolation;
                 ensureTransactionIfNoAutocommit();
+                if (!inTransaction) {
+                    nextTransactionIsolation = null; // its own transaction took the pending level (fact 10)
+                }
+                if ((globalLock || !lockedTables.isEmpty()) && pending != null && !repeatable(pending)) {
+                    // Under a lock the write may have been refused (1223, or 1099/1100 for a table not locked for
+                    // writing) before any transaction started: the weaker next-transaction level may still be pending.
+                    nextTransactionIsolation = pending;
+                }
                 // Inside the snapshot the write is seen by the reads that follow (the dump would hold uncommitted
                 // data) and a savepoint rollback would undo it; before the snapshot it harms nothing.
                 if (judge && snapshotOpen()) {
@@ -451,6 +464,9 @@ final class ServerSession {
     private void select(Statement st, boolean judge, long position, List<Finding> out) {
         // Any statement starts a transaction when autocommit is off, a table-less SELECT too.
         ensureTransactionIfNoAutocommit();
+        if (!inTransaction && isDataRead(st)) {
+            nextTransactionIsolation = null; // its own transaction took the pending level (fact 10)
+        }
         if (isLiveGtidRead(st)) {
             coordinatesRead(judge, position, st, false, out);
         }
@@ -613,23 +629,53 @@ final class ServerSession {
      * Statement"). The next-transaction form is refused inside a transaction in progress (1568); the SESSION form set
      * between transactions replaces a pending next-transaction level. Under autocommit=0 this model's transaction
      * starts before the server's, which starts only at the first table read or written (not at SELECT 1, SHOW CREATE
-     * TABLE or SAVEPOINT; START TRANSACTION starts it at once): until its read view exists, a weaker level is taken
-     * as the one it runs at, never a stronger one.
+     * TABLE or SAVEPOINT; START TRANSACTION and LOCK TABLES start it at once): until its read view exists, a weaker
+     * level is taken as the one it runs at, never a stronger one.
      */
     private void isolationSet(IsolationLevel level, boolean nextOnly) {
         if (!nextOnly) {
             sessionIsolation = level;
         }
-        if (!inTransaction) {
+        // LOCK TABLES under autocommit=0 starts a transaction on the server (fact 10), not in this model.
+        boolean lockTransaction = !inTransaction && !autocommit && !lockedTables.isEmpty();
+        if (!inTransaction && !(lockTransaction && nextOnly)) {
             nextTransactionIsolation = nextOnly ? level : null;
-        } else if (viewMoment == 0 && !explicitTransaction && !repeatable(level)) {
-            transactionIsolation = level;
+        } else if (!inTransaction) {
+            if (!repeatable(level)) {
+                nextTransactionIsolation = level; // refused (1568): the weaker level is the safe guess
+            }
+        } else if (viewMoment == 0 && !explicitTransaction) {
+            if (!repeatable(level)) {
+                transactionIsolation = level;
+                levelTakenFromPending = nextOnly ? level : null;
+            } else if (!nextOnly) {
+                levelTakenFromPending = null; // had the server no transaction yet, this replaced its pending level
+            }
+        }
+    }
+
+
+    /**
+     * What is left of a pending next-transaction level when {@code st} ends the transaction (docs/server-facts.md,
+     * fact 10): the end of a transaction in progress, and COMMIT, ROLLBACK or an implicit commit even with none, set
+     * it back to the session's level; START TRANSACTION and BEGIN with no transaction in progress take it, and SET
+     * autocommit=1 leaves it. Where this model's transaction (autocommit=0, no read view yet) may not have started
+     * on the server, a weaker level it ran at may still be pending.
+     */
+    private void pendingLevelAtEnd(Statement st) {
+        boolean keeps = st.kind() == Kind.START_TRANSACTION || st.kind() == Kind.BEGIN || st.kind() == Kind.SET_AUTOCOMMIT;
+        if (inTransaction && keeps && !explicitTransaction && viewMoment == 0 && levelTakenFromPending != null
+                && !repeatable(levelTakenFromPending)) {
+            nextTransactionIsolation = levelTakenFromPending;
+        } else if (inTransaction || !keeps) {
+            nextTransactionIsolation = null;
         }
     }
 
     private void beginTransaction() {
         inTransaction = true;
         explicitTransaction = false;
+        levelTakenFromPending = nextTransactionIsolation;
         transactionIsolation = nextTransactionIsolation != null ? nextTransactionIsolation : sessionIsolation;
         nextTransactionIsolation = null;
         viewMoment = 0;
@@ -654,6 +700,7 @@ final class ServerSession {
     }
 
     private void endTransaction(Statement st, Rule rule) {
+        pendingLevelAtEnd(st);
         if (inTransaction) {
             inTransaction = false;
             if (viewMoment != 0) {

@@ -174,6 +174,70 @@ class LoggedSequencesJudgeTest {
         assertThat(rr.consistent()).isFalse();
     }
 
+    @Test
+    void aWriteUnderTheGlobalLockIsRefusedSoAWeakerPendingLevelStaysPending() {
+        // The INSERT is refused (1223), starts no transaction, and leaves READ COMMITTED pending for the START
+        // TRANSACTION after UNLOCK TABLES (which releases the global lock without committing anything).
+        Audit.Result r = Audit.judge(reads("SET autocommit = 0", "FLUSH TABLES WITH READ LOCK",
+                "SET TRANSACTION ISOLATION LEVEL READ COMMITTED", "INSERT INTO transfers VALUES (1)", "UNLOCK TABLES",
+                "START TRANSACTION WITH CONSISTENT SNAPSHOT"), MARIADB, Role.GUARDRAIL);
+
+        assertThat(r.consistent()).isFalse();
+    }
+
+    static final String SESSION_RC = "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED";
+    static final String NEXT_RR = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ";
+    static final String SNAPSHOT = "START TRANSACTION WITH CONSISTENT SNAPSHOT";
+
+    @ParameterizedTest
+    @ValueSource(strings = {"COMMIT", "ROLLBACK", "FLUSH TABLES", "CREATE TABLE x (id INT)", "LOCK TABLES checking READ",
+            "SELECT COUNT(*) FROM transfers", "INSERT INTO transfers VALUES (1)"})
+    void aPendingNextTransactionLevelIsGoneAfter(String statement) {
+        // Set back to the session's READ COMMITTED by a commit, or taken by an autocommit statement's own transaction.
+        Audit.Result r = Audit.judge(reads(SESSION_RC, NEXT_RR, statement, SNAPSHOT), MYSQL80, Role.GUARDRAIL);
+
+        assertThat(r.consistent()).isFalse();
+        assertThat(r.violations()).extracting(Finding::rule).contains(Rule.REPEATABLE_READ);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"UNLOCK TABLES", "SELECT 1", "SHOW CREATE TABLE checking", "SAVEPOINT sp", "SET NAMES utf8mb4"})
+    void aPendingNextTransactionLevelStaysAfter(String statement) {
+        Audit.Result r = Audit.judge(reads(SESSION_RC, NEXT_RR, statement, SNAPSHOT), MYSQL80, Role.GUARDRAIL);
+
+        assertThat(r.consistent()).isTrue();
+    }
+
+    @Test
+    void aSessionLevelSetBeforeTheServersTransactionStartsIsTheLevelItRunsAt() {
+        // SELECT 1 starts no transaction on the server: the SESSION level set after it is the snapshot's.
+        Audit.Result r = Audit.judge(reads(SESSION_RC, "/* backup-guard:backup */ SET autocommit = 0", "SELECT 1",
+                "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ", SNAPSHOT), MYSQL80, Role.GUARDRAIL);
+
+        assertThat(r.consistent()).isTrue();
+    }
+
+    @Test
+    void setAutocommitOneWhenItIsOneAlreadyLeavesTheTransactionOpen() {
+        // docs/server-facts.md, fact 3: a no-op. The transaction START TRANSACTION opened at READ COMMITTED goes on,
+        // so the later SET TRANSACTION is refused (1568) and the reads see two moments. (Found by ProtocolFuzzTest.)
+        Audit.Result r = Audit.judge(reads(SESSION_RC, "/* backup-guard:backup */ START TRANSACTION", "SET autocommit=1",
+                "SET autocommit=0", NEXT_RR), MARIADB, Role.GUARDRAIL);
+        assertThat(r.consistent()).isFalse();
+        // And a snapshot is not ended by it.
+        Audit.Result kept = Audit.judge(List.of(SNAPSHOT, "SELECT * FROM checking", "SET autocommit=1",
+                "SELECT * FROM savings"), MARIADB, Role.GUARDRAIL);
+        assertThat(kept.consistent()).isTrue();
+    }
+
+    @Test
+    void lockTablesUnderAutocommitOffStartsATransactionThatRefusesANextTransactionLevel() {
+        Audit.Result r = Audit.judge(reads(SESSION_RC, "SET autocommit = 0", "LOCK TABLES checking READ", NEXT_RR,
+                SNAPSHOT), MYSQL80, Role.GUARDRAIL);
+
+        assertThat(r.consistent()).isFalse();
+    }
+
     // ------------------------------------------------------------------ backup locks (found by ProtocolFuzzTest)
 
     @Test

@@ -37,8 +37,11 @@ import java.util.Set;
  *   <li>SET TRANSACTION ISOLATION LEVEL without a scope applies to the next transaction and is refused inside an
  *       active one (error 1568); with SESSION it applies to the transactions that start after it (outside a
  *       transaction it also replaces a pending next-transaction level); GLOBAL changes nothing for this session.
- *       With autocommit off a transaction starts at the first table read or written, not at SELECT 1, SHOW CREATE
- *       TABLE or SAVEPOINT (docs/server-facts.md, fact 10, asserted on MariaDB by SessionStateFactsIT).</li>
+ *       With autocommit off a transaction starts at the first table read or written, or at LOCK TABLES, not at
+ *       SELECT 1, SHOW CREATE TABLE or SAVEPOINT. A pending next-transaction level is taken by the next transaction,
+ *       also the one an autocommit statement that reads or writes a table runs in, and set back to the session's
+ *       level by the end of a transaction in progress and by COMMIT, ROLLBACK or an implicit commit (docs/server-facts.md,
+ *       fact 10, asserted on MariaDB by SessionStateFactsIT).</li>
  *   <li>Statements the server refuses change nothing: a nameless SAVEPOINT or ROLLBACK TO (syntax error), a read of a
  *       table not locked while LOCK TABLES locks are held (error 1100), BACKUP STAGE on MySQL and LOCK INSTANCE on
  *       MariaDB (syntax errors).</li>
@@ -101,7 +104,7 @@ final class MomentOracle {
                 }
             }
             case FLUSH_TABLES_WITH_READ_LOCK -> {
-                commit();
+                end(true);
                 if (st.tables().isEmpty()) {
                     if (globalLock == 0) {
                         globalLock = ++moments;
@@ -110,37 +113,40 @@ final class MomentOracle {
                     lockTables(st.tables());
                 }
             }
-            case FLUSH_TABLES, FLUSH_LOGS, FLUSH_OTHER, FLUSH_TABLES_FOR_EXPORT -> commit();
+            case FLUSH_TABLES, FLUSH_LOGS, FLUSH_OTHER, FLUSH_TABLES_FOR_EXPORT -> end(true);
             case DDL -> {
                 String text = normalized(st.sql());
                 if (!text.startsWith("create temporary") && !text.startsWith("drop temporary")) {
-                    commit();
+                    end(true);
                 }
             }
             case LOCK_TABLES -> {
-                commit();
+                end(true);
                 lockTables(st.tables());
+                if (!autocommit) {
+                    begin(); // @@in_transaction = 1 (fact 10)
+                }
             }
             case UNLOCK_TABLES -> {
                 if (!lockedTables.isEmpty()) {
-                    commit();
+                    end(true);
                     lockedTables.clear();
                 }
                 globalLock = 0;
             }
             case START_TRANSACTION, BEGIN -> {
-                commit();
+                end(false);
                 lockedTables.clear();
                 begin();
                 if (st.isConsistentSnapshot() && transactionLevel == IsolationLevel.REPEATABLE_READ) {
                     view = latest();
                 }
             }
-            case COMMIT, ROLLBACK -> commit();
+            case COMMIT, ROLLBACK -> end(true);
             case SET_AUTOCOMMIT -> {
                 if (!st.isGlobal()) {
                     if (st.isAutocommitOn() && !autocommit) {
-                        commit();
+                        end(false);
                     }
                     autocommit = st.isAutocommitOn();
                 }
@@ -160,10 +166,10 @@ final class MomentOracle {
             case BACKUP_STAGE -> {
                 if (facts.flavor() == ServerFacts.Flavor.MARIADB) {
                     if ("START".equals(st.name()) && !backupStage) {
-                        commit();
+                        end(true);
                         backupStage = true;
                     } else if ("END".equals(st.name()) && backupStage) {
-                        commit();
+                        end(true);
                         backupStage = false;
                     }
                 }
@@ -171,9 +177,14 @@ final class MomentOracle {
             case LOCK_INSTANCE_FOR_BACKUP -> instanceLock |= facts.flavor() != ServerFacts.Flavor.MARIADB;
             case UNLOCK_INSTANCE -> instanceLock = false;
             case DML -> {
+                // Refused under the global read lock (1223); under LOCK TABLES taken as refused too (1099, 1100: a
+                // write to a WRITE-locked table is not modelled).
                 if (globalLock == 0 && lockedTables.isEmpty()) {
                     if (!inTransaction && !autocommit) {
                         begin();
+                    }
+                    if (!inTransaction) {
+                        nextLevel = null; // its own transaction took the pending level
                     }
                     if (inTransaction && view != 0) {
                         view = ++moments; // the view now shows the session's own uncommitted write
@@ -187,7 +198,7 @@ final class MomentOracle {
                 String text = normalized(st.sql());
                 for (String prefix : OTHER_IMPLICIT_COMMITS) {
                     if (text.startsWith(prefix)) {
-                        commit();
+                        end(true);
                         break;
                     }
                 }
@@ -208,10 +219,17 @@ final class MomentOracle {
         }
         if (!lockedTables.isEmpty()) {
             // Under LOCK TABLES only the locked tables can be read (error 1100 otherwise); a join is not followed.
-            return table != null && lockedTables.contains(fold(table)) ? tableLockMoment : 0;
+            boolean locked = table != null && lockedTables.contains(fold(table));
+            if (locked && !inTransaction) {
+                nextLevel = null; // its own transaction took the pending level
+            }
+            return locked ? tableLockMoment : 0;
         }
         if (!inTransaction && !autocommit) {
             begin();
+        }
+        if (!inTransaction) {
+            nextLevel = null; // its own transaction took the pending level (fact 10)
         }
         boolean transactional = table == null || !facts.isNonTransactional(fold(table));
         if (transactional && !st.isLockingRead() && inTransaction
@@ -235,7 +253,15 @@ final class MomentOracle {
         view = 0;
     }
 
-    private void commit() {
+    /**
+     * The transaction ends (COMMIT, ROLLBACK, an implicit commit). A pending next-transaction level is set back to
+     * the session's when a transaction was in progress, or when {@code always}: COMMIT, ROLLBACK and implicit commits
+     * do so even with none; START TRANSACTION, BEGIN and SET autocommit=1 do not (fact 10).
+     */
+    private void end(boolean always) {
+        if (inTransaction || always) {
+            nextLevel = null;
+        }
         inTransaction = false;
         view = 0;
     }

@@ -40,7 +40,7 @@ class SessionStateFactsIT {
 
     @BeforeEach
     void connect(MariaDbServer server) throws SQLException {
-        server.execute("DROP TABLE IF EXISTS " + db + ".t",
+        server.execute("DROP TABLE IF EXISTS " + db + ".t", "DROP TABLE IF EXISTS " + db + ".t3",
                 "CREATE TABLE " + db + ".t (id INT AUTO_INCREMENT PRIMARY KEY) ENGINE=InnoDB",
                 "INSERT INTO " + db + ".t VALUES ()");
         a = server.connect(JdbcDriver.MARIADB, db);
@@ -60,30 +60,64 @@ class SessionStateFactsIT {
         String nextRr = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ";
         return Stream.of(
                 // The next-transaction level applies to the next transaction, however it starts.
-                Arguments.of(List.of(sessionRc, nextRr, "START TRANSACTION"), true, -1),
-                Arguments.of(List.of(nextRc, "START TRANSACTION"), false, -1),
-                Arguments.of(List.of(nextRc, "BEGIN"), false, -1),
-                Arguments.of(List.of(nextRc, "SET autocommit = 0"), false, -1),
+                Arguments.of(List.of(sessionRc, nextRr, "START TRANSACTION"), true, -1, 0),
+                Arguments.of(List.of(nextRc, "START TRANSACTION"), false, -1, 0),
+                Arguments.of(List.of(nextRc, "BEGIN"), false, -1, 0),
+                Arguments.of(List.of(nextRc, "SET autocommit = 0"), false, -1, 0),
                 // A SESSION level set between transactions replaces a pending next-transaction level.
-                Arguments.of(List.of(nextRr, sessionRc, "START TRANSACTION"), false, -1),
-                Arguments.of(List.of(nextRc, sessionRr, "START TRANSACTION"), true, -1),
+                Arguments.of(List.of(nextRr, sessionRc, "START TRANSACTION"), false, -1, 0),
+                Arguments.of(List.of(nextRc, sessionRr, "START TRANSACTION"), true, -1, 0),
                 // Under autocommit = 0 the transaction starts at the first table read, not at SELECT 1, SHOW CREATE
                 // TABLE or SAVEPOINT: a level set after those is the one it runs at.
-                Arguments.of(List.of("SET autocommit = 0", "SELECT 1", nextRc), false, -1),
-                Arguments.of(List.of("SET autocommit = 0", "SHOW CREATE TABLE t", nextRc), false, -1),
-                Arguments.of(List.of("SET autocommit = 0", "SAVEPOINT sp", sessionRc), false, -1),
+                Arguments.of(List.of("SET autocommit = 0", "SELECT 1", nextRc), false, -1, 0),
+                Arguments.of(List.of("SET autocommit = 0", "SHOW CREATE TABLE t", nextRc), false, -1, 0),
+                Arguments.of(List.of("SET autocommit = 0", "SAVEPOINT sp", sessionRc), false, -1, 0),
                 // Inside a transaction in progress the next-transaction level is refused (1568) and changes nothing.
                 Arguments.of(List.of(sessionRc, "START TRANSACTION", nextRr, "COMMIT",
-                        "START TRANSACTION WITH CONSISTENT SNAPSHOT"), false, 2));
+                        "START TRANSACTION WITH CONSISTENT SNAPSHOT"), false, 2, 1568),
+                // LOCK TABLES under autocommit = 0 starts a transaction: the next-transaction level is refused.
+                Arguments.of(List.of(sessionRc, "SET autocommit = 0", "LOCK TABLES t READ", nextRr,
+                        "START TRANSACTION WITH CONSISTENT SNAPSHOT"), false, 3, 1568),
+                // A write refused under the global read lock starts no transaction: the level stays pending.
+                Arguments.of(List.of("SET autocommit = 0", "FLUSH TABLES WITH READ LOCK", nextRc,
+                        "INSERT INTO t VALUES ()", "UNLOCK TABLES", "START TRANSACTION WITH CONSISTENT SNAPSHOT"),
+                        false, 3, 1223),
+                // COMMIT, ROLLBACK and implicit commits set a pending level back to the session's, even with no
+                // transaction in progress; UNLOCK TABLES without table locks, SET autocommit = 1 that commits nothing,
+                // SELECT 1, SHOW CREATE TABLE and SAVEPOINT leave it.
+                Arguments.of(List.of(sessionRc, nextRr, "COMMIT", "START TRANSACTION WITH CONSISTENT SNAPSHOT"),
+                        false, -1, 0),
+                Arguments.of(List.of(sessionRc, nextRr, "ROLLBACK", "START TRANSACTION WITH CONSISTENT SNAPSHOT"),
+                        false, -1, 0),
+                Arguments.of(List.of(sessionRc, nextRr, "FLUSH TABLES", "START TRANSACTION WITH CONSISTENT SNAPSHOT"),
+                        false, -1, 0),
+                Arguments.of(List.of(sessionRc, nextRr, "CREATE TABLE IF NOT EXISTS t3 (x INT)",
+                        "START TRANSACTION WITH CONSISTENT SNAPSHOT"), false, -1, 0),
+                Arguments.of(List.of(sessionRc, nextRr, "LOCK TABLES t READ",
+                        "START TRANSACTION WITH CONSISTENT SNAPSHOT"), false, -1, 0),
+                Arguments.of(List.of(sessionRc, nextRr, "UNLOCK TABLES", "START TRANSACTION WITH CONSISTENT SNAPSHOT"),
+                        true, -1, 0),
+                Arguments.of(List.of(sessionRc, "SET autocommit = 0", nextRr, "SET autocommit = 1",
+                        "START TRANSACTION WITH CONSISTENT SNAPSHOT"), true, -1, 0),
+                Arguments.of(List.of(sessionRc, nextRr, "SELECT 1", "SHOW CREATE TABLE t", "SAVEPOINT sp",
+                        "START TRANSACTION WITH CONSISTENT SNAPSHOT"), true, -1, 0),
+                // An autocommit statement that reads or writes a table runs in its own transaction: it takes the level.
+                Arguments.of(List.of(sessionRc, nextRr, "SELECT COUNT(*) FROM t",
+                        "START TRANSACTION WITH CONSISTENT SNAPSHOT"), false, -1, 0),
+                Arguments.of(List.of(sessionRc, nextRr, "INSERT INTO t VALUES ()",
+                        "START TRANSACTION WITH CONSISTENT SNAPSHOT"), false, -1, 0),
+                // The end of a transaction in progress sets the level back to the session's (changed inside it).
+                Arguments.of(List.of(sessionRc, "START TRANSACTION", sessionRr,
+                        "START TRANSACTION WITH CONSISTENT SNAPSHOT"), true, -1, 0));
     }
 
     @ParameterizedTest
     @MethodSource("levels")
-    void theTransactionRunsAtTheLevelTheStatementsLeave(List<String> statements, boolean repeatable, int refused)
-            throws SQLException {
+    void theTransactionRunsAtTheLevelTheStatementsLeave(List<String> statements, boolean repeatable, int refused,
+                                                        int error) throws SQLException {
         exec(a, "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
         for (int i = 0; i < statements.size(); i++) {
-            assertThat(errorCode(a, statements.get(i))).as(statements.get(i)).isEqualTo(i == refused ? 1568 : 0);
+            assertThat(errorCode(a, statements.get(i))).as(statements.get(i)).isEqualTo(i == refused ? error : 0);
         }
         long first = count(a);
         exec(b, "INSERT INTO t VALUES ()");
