@@ -219,8 +219,8 @@ final class FakeSession {
                 }
                 return new Outcome(null, 1);
             default:
-                if (ImplicitCommit.commits(st, server.facts(), false)) {
-                    endTransaction(); // DDL, LOCK TABLES, FLUSH, GRANT, ... (docs/server-facts.md, facts 3 and 10)
+                if (ImplicitCommit.commits(st, server.facts(), false, autoCommit)) {
+                    endTransaction(); // DDL, LOCK TABLES, FLUSH, GRANT, ... (docs/server-facts.md, facts 3 and 12)
                 }
                 return new Outcome(null, 0);
         }

@@ -190,7 +190,7 @@ final class SetForms {
      * DEFAULT (autocommit defaults to ON) and expressions such as {@code @saved} that cannot be evaluated here: for
      * autocommit, on is the value that may commit, so it is the conservative guess.
      */
-    private static boolean isOff(Lexer lx) {
+    static boolean isOff(Lexer lx) {
         return lx.textIs("0") || lx.textIs("OFF") || lx.textIs("FALSE");
     }
 

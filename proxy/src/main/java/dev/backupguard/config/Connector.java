@@ -20,14 +20,14 @@ import java.util.Properties;
 public enum Connector {
 
     /**
-     * MySQL Connector/J 9.x. URL parameters: after '?' up to '#', split on '&', key and value trimmed and
+     * MySQL Connector/J 9.x. URL parameters: after '?' up to '#', split on {@code '&'}, key and value trimmed and
      * percent-decoded, a key without '=' sets nothing. Properties win over the URL. {@code allowMultiQueries} is one
      * of its case-sensitive keys, {@code user} is not. Booleans: {@code true}, {@code yes}, {@code false},
      * {@code no} in any case; anything else fails the connection.
      */
     MYSQL,
     /**
-     * MariaDB Connector/J 3.x. URL parameters: after the first '?', split on '&', neither trimmed nor decoded, a key
+     * MariaDB Connector/J 3.x. URL parameters: after the first '?', split on {@code '&'}, neither trimmed nor decoded, a key
      * without '=' has the empty value. The URL wins over Properties. Keys match in any case. Booleans: {@code true},
      * {@code 1} and the empty value are true, {@code false} and {@code 0} false, in any case; anything else fails
      * the connection.

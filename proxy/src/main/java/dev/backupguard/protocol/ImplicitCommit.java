@@ -25,8 +25,8 @@ import java.util.Set;
  *       MySQL (its manual: "administrative" and "replication control" statements) but not on MariaDB 11.4.5, although
  *       MariaDB's list names them (STOP SLAVE is refused inside a transaction there, error 1192). Older MariaDB
  *       versions are taken at their list's word;</li>
- *   <li>SET autocommit = 1 commits when autocommit was 0 (both manuals); it is taken to commit always, since a
- *       judge of a recorded session may not know the session's autocommit;</li>
+ *   <li>SET autocommit = 1 commits when autocommit was 0 (both manuals); when it was 1 already it changes nothing
+ *       (MariaDB 11.4.5, fact 3);</li>
  *   <li>UNLOCK TABLES commits only when LOCK TABLES locks are held;</li>
  *   <li>PURGE BINARY LOGS, LOCK/UNLOCK INSTANCE, CHECKSUM TABLE, SET ROLE, XA, CALL, SHUTDOWN (refused), ANALYZE of
  *       a query do not commit by themselves (neither list names them; MariaDB 11.4.5 confirms).</li>
@@ -60,14 +60,15 @@ public final class ImplicitCommit {
      *
      * @param facts          the server's facts; null when not learned yet: what commits on any server counts
      * @param tableLocksHeld the session holds LOCK TABLES locks (UNLOCK TABLES commits only then)
+     * @param autocommitOn   the session's autocommit before {@code st} (SET autocommit = 1 commits only when it was off)
      */
-    public static boolean commits(Statement st, ServerFacts facts, boolean tableLocksHeld) {
+    public static boolean commits(Statement st, ServerFacts facts, boolean tableLocksHeld, boolean autocommitOn) {
         return switch (st.kind()) {
             case DDL -> !st.has(Statement.F_TEMPORARY);
             case ADMIN -> !(keptByMariaDb(facts) && KEPT_BY_MARIADB_11_4.contains(st.name()));
             case LOCK_TABLES, FLUSH_TABLES, FLUSH_TABLES_WITH_READ_LOCK, FLUSH_TABLES_FOR_EXPORT, FLUSH_LOGS,
                  FLUSH_OTHER, BACKUP_STAGE, START_TRANSACTION, BEGIN -> true;
-            case SET_AUTOCOMMIT -> st.isAutocommitOn();
+            case SET_AUTOCOMMIT -> st.isAutocommitOn() && !autocommitOn;
             case UNLOCK_TABLES -> tableLocksHeld;
             default -> false;
         };
@@ -79,9 +80,10 @@ public final class ImplicitCommit {
      * (MariaDB 11.4.5: a refused GRANT, FLUSH, LOCK TABLES or BACKUP STAGE commits, fact 12); a statement the server
      * could not parse, or one refused inside an XA transaction, never ran.
      */
-    public static boolean commitsWhenFailed(Statement st, int vendorCode, ServerFacts facts, boolean tableLocksHeld) {
+    public static boolean commitsWhenFailed(Statement st, int vendorCode, ServerFacts facts, boolean tableLocksHeld,
+                                            boolean autocommitOn) {
         return vendorCode != PARSE_ERROR && vendorCode != SYNTAX_ERROR && vendorCode != XA_RMFAIL
-                && vendorCode != XA_OUTSIDE && commits(st, facts, tableLocksHeld);
+                && vendorCode != XA_OUTSIDE && commits(st, facts, tableLocksHeld, autocommitOn);
     }
 
     /** The command as the manuals name it, for messages: {@code ANALYZE TABLE}, {@code DDL}, {@code FLUSH}. */

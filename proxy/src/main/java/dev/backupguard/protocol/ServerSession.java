@@ -2,6 +2,7 @@ package dev.backupguard.protocol;
 
 import dev.backupguard.classify.IsolationLevel;
 import dev.backupguard.classify.Kind;
+import dev.backupguard.classify.SqlLogBin;
 import dev.backupguard.classify.Statement;
 import dev.backupguard.classify.TableName;
 
@@ -48,6 +49,10 @@ final class ServerSession {
     private IsolationLevel sessionIsolation = IsolationLevel.REPEATABLE_READ;
     private IsolationLevel nextTransactionIsolation;
     private boolean inTransaction;
+    /** Started by START TRANSACTION or BEGIN, not by the first statement under autocommit=0. */
+    private boolean explicitTransaction;
+    /** The next-transaction level this transaction took, which the server may still hold if its own did not start. */
+    private IsolationLevel levelTakenFromPending;
     private IsolationLevel transactionIsolation;
     private long viewMoment;
     private boolean viewFromConsistentSnapshot;
@@ -97,11 +102,6 @@ final class ServerSession {
     /** Initial JDBC autocommit state of a connection the guard wraps (the driver knows it without a round trip). */
     void autocommit(boolean on) {
         this.autocommit = on;
-    }
-
-    /** The session sent {@code SET SESSION sql_log_bin = 0} (true) or back to 1 (false). */
-    void binlogSkipped(boolean skipped) {
-        this.binlogSkipped = skipped;
     }
 
     boolean binlogSkipped() {
@@ -307,14 +307,19 @@ final class ServerSession {
      */
     void apply(Statement st, boolean judge, long position, List<Finding> out) {
         boolean flushTables = false;
-        if (ImplicitCommit.commits(st, facts, !lockedTables.isEmpty())) {
+        SqlLogBin binlog = SqlLogBin.assignedBy(st);
+        if (binlog != SqlLogBin.UNCHANGED && !inTransaction) {
+            // Recognised by its text, whoever sent it. Inside a transaction the server refuses the change (1694).
+            binlogSkipped = binlog == SqlLogBin.OFF;
+        }
+        if (ImplicitCommit.commits(st, facts, !lockedTables.isEmpty(), autocommit)) {
             // Before the statement runs (MariaDB 11.4: FTWRL inside a transaction commits it silently, fact 3).
             endTransaction(st, endRule(st));
         } else if (viewMoment != 0) {
             noteTransactionEvidence(st);
         }
         switch (st.kind()) {
-            case USE -> currentSchema = st.name();
+            case USE -> currentSchema = st.name() != null ? st.name() : currentSchema; // a nameless USE fails
             case FLUSH_TABLES -> flushTables = true;
             case FLUSH_TABLES_WITH_READ_LOCK -> {
                 if (judge && !previousWasFlushTables) {
@@ -342,40 +347,51 @@ final class ServerSession {
             case SET_TRANSACTION_ISOLATION -> {
                 // A null level (DEFAULT, an expression) is unknown: the model keeps the level it had.
                 if (!st.isGlobal() && st.isolation() != null) {
-                    if (st.has(Statement.F_NEXT_TRANSACTION)) {
-                        nextTransactionIsolation = st.isolation();
-                    } else {
-                        sessionIsolation = st.isolation();
-                    }
+                    isolationSet(st.isolation(), st.has(Statement.F_NEXT_TRANSACTION));
                 }
             }
             case SET_AUTOCOMMIT -> {
                 if (st.isolation() != null && !st.isGlobal()) {
-                    sessionIsolation = st.isolation(); // SET autocommit=0, transaction_isolation='...' in one SET
+                    isolationSet(st.isolation(), false); // SET autocommit=0, transaction_isolation='...' in one SET
                 }
                 autocommit = st.isAutocommitOn();
             }
             case START_TRANSACTION, BEGIN -> {
                 lockedTables.clear(); // START TRANSACTION releases LOCK TABLES locks (not the global read lock)
                 beginTransaction();
+                explicitTransaction = true;
                 if (st.isConsistentSnapshot() && repeatable(transactionIsolation)) {
                     createView(true);
                 }
             }
             case COMMIT, ROLLBACK -> endTransaction(st, Rule.SNAPSHOT_END);
+            // A SAVEPOINT or ROLLBACK TO without a name, or with a quoted string, is a syntax error, and a ROLLBACK
+            // TO a savepoint the transaction does not have fails (1305): the server changes nothing (fact 13). The
+            // classifier gives no name for `` either, which the server takes: metadata locks are then kept, the
+            // cautious side.
             case SAVEPOINT -> {
-                if (inTransaction || !autocommit) {
+                if (st.name() != null && (inTransaction || !autocommit)) {
                     ensureTransaction();
                     savepoints.add(st.name().toLowerCase(Locale.ROOT));
                 }
             }
             case ROLLBACK_TO_SAVEPOINT -> {
-                if (savepointReleasesMetadataLocks()) {
+                if (st.name() != null && hasSavepoint(st.name()) && savepointReleasesMetadataLocks()) {
                     metadataLocked.clear();
                 }
             }
-            case BACKUP_STAGE -> backupLock = "END".equals(st.name()) ? null : Kind.BACKUP_STAGE;
-            case LOCK_INSTANCE_FOR_BACKUP -> backupLock = Kind.LOCK_INSTANCE_FOR_BACKUP;
+            // BACKUP STAGE exists on MariaDB only, LOCK INSTANCE FOR BACKUP on MySQL and Percona only: elsewhere
+            // each is a syntax error, and must not hide the lock the other one holds.
+            case BACKUP_STAGE -> {
+                if (facts == null || facts.flavor() == ServerFacts.Flavor.MARIADB) {
+                    backupLock = "END".equals(st.name()) ? null : Kind.BACKUP_STAGE;
+                }
+            }
+            case LOCK_INSTANCE_FOR_BACKUP -> {
+                if (facts == null || facts.flavor() != ServerFacts.Flavor.MARIADB) {
+                    backupLock = Kind.LOCK_INSTANCE_FOR_BACKUP;
+                }
+            }
             case UNLOCK_INSTANCE -> {
                 if (backupLock == Kind.LOCK_INSTANCE_FOR_BACKUP) {
                     backupLock = null;
@@ -383,7 +399,16 @@ final class ServerSession {
             }
             case RELEASE_SAVEPOINT -> savepoints.remove(st.name() == null ? "" : st.name().toLowerCase(Locale.ROOT));
             case DML -> {
+                IsolationLevel pending = nextTransactionIsolation;
                 ensureTransactionIfNoAutocommit();
+                if (!inTransaction) {
+                    nextTransactionIsolation = null; // its own transaction took the pending level (fact 13)
+                }
+                if ((globalLock || !lockedTables.isEmpty()) && pending != null && !repeatable(pending)) {
+                    // Under a lock the write may have been refused (1223, or 1099/1100 for a table not locked for
+                    // writing) before any transaction started: the weaker next-transaction level may still be pending.
+                    nextTransactionIsolation = pending;
+                }
                 // Inside the snapshot the write is seen by the reads that follow (the dump would hold uncommitted
                 // data) and a savepoint rollback would undo it; before the snapshot it harms nothing.
                 if (judge && snapshotOpen()) {
@@ -419,7 +444,7 @@ final class ServerSession {
      */
     boolean failed(Statement st, int vendorCode, boolean judge, long position, List<Finding> out) {
         boolean unseenEnd = false;
-        if (ImplicitCommit.commitsWhenFailed(st, vendorCode, facts, !lockedTables.isEmpty())) {
+        if (ImplicitCommit.commitsWhenFailed(st, vendorCode, facts, !lockedTables.isEmpty(), autocommit)) {
             endTransaction(st, endRule(st)); // committed before it was refused (fact 12)
         } else if (vendorCode == SAVEPOINT_DOES_NOT_EXIST) {
             unseenEnd = savepointGone(st, judge, position, out);
@@ -441,6 +466,9 @@ final class ServerSession {
     private void select(Statement st, boolean judge, long position, List<Finding> out) {
         // Any statement starts a transaction when autocommit is off, a table-less SELECT too.
         ensureTransactionIfNoAutocommit();
+        if (!inTransaction && isDataRead(st)) {
+            nextTransactionIsolation = null; // its own transaction took the pending level (fact 13)
+        }
         if (isLiveGtidRead(st)) {
             coordinatesRead(judge, position, st, false, out);
         }
@@ -599,8 +627,58 @@ final class ServerSession {
         tableLockMoment = newMoment();
     }
 
+    /**
+     * SET [SESSION] TRANSACTION ISOLATION LEVEL (docs/server-facts.md, fact 13; MySQL 8.4 manual, "SET TRANSACTION
+     * Statement"). The next-transaction form is refused inside a transaction in progress (1568); the SESSION form set
+     * between transactions replaces a pending next-transaction level. Under autocommit=0 this model's transaction
+     * starts before the server's, which starts only at the first table read or written (not at SELECT 1, SHOW CREATE
+     * TABLE or SAVEPOINT; START TRANSACTION and LOCK TABLES start it at once): until its read view exists, a weaker
+     * level is taken as the one it runs at, never a stronger one.
+     */
+    private void isolationSet(IsolationLevel level, boolean nextOnly) {
+        if (!nextOnly) {
+            sessionIsolation = level;
+        }
+        // LOCK TABLES under autocommit=0 starts a transaction on the server (fact 13), not in this model.
+        boolean lockTransaction = !inTransaction && !autocommit && !lockedTables.isEmpty();
+        if (!inTransaction && !(lockTransaction && nextOnly)) {
+            nextTransactionIsolation = nextOnly ? level : null;
+        } else if (!inTransaction) {
+            if (!repeatable(level)) {
+                nextTransactionIsolation = level; // refused (1568): the weaker level is the safe guess
+            }
+        } else if (viewMoment == 0 && !explicitTransaction) {
+            if (!repeatable(level)) {
+                transactionIsolation = level;
+                levelTakenFromPending = nextOnly ? level : null;
+            } else if (!nextOnly) {
+                levelTakenFromPending = null; // had the server no transaction yet, this replaced its pending level
+            }
+        }
+    }
+
+
+    /**
+     * What is left of a pending next-transaction level when {@code st} ends the transaction (docs/server-facts.md,
+     * fact 13): the end of a transaction in progress, and COMMIT, ROLLBACK or an implicit commit even with none, set
+     * it back to the session's level; START TRANSACTION and BEGIN with no transaction in progress take it, and SET
+     * autocommit=1 leaves it. Where this model's transaction (autocommit=0, no read view yet) may not have started
+     * on the server, a weaker level it ran at may still be pending.
+     */
+    private void pendingLevelAtEnd(Statement st) {
+        boolean keeps = st.kind() == Kind.START_TRANSACTION || st.kind() == Kind.BEGIN || st.kind() == Kind.SET_AUTOCOMMIT;
+        if (inTransaction && keeps && !explicitTransaction && viewMoment == 0 && levelTakenFromPending != null
+                && !repeatable(levelTakenFromPending)) {
+            nextTransactionIsolation = levelTakenFromPending;
+        } else if (inTransaction || !keeps) {
+            nextTransactionIsolation = null;
+        }
+    }
+
     private void beginTransaction() {
         inTransaction = true;
+        explicitTransaction = false;
+        levelTakenFromPending = nextTransactionIsolation;
         transactionIsolation = nextTransactionIsolation != null ? nextTransactionIsolation : sessionIsolation;
         nextTransactionIsolation = null;
         viewMoment = 0;
@@ -625,6 +703,7 @@ final class ServerSession {
     }
 
     private void endTransaction(Statement st, Rule rule) {
+        pendingLevelAtEnd(st);
         endTransaction(st.sql(), rule);
     }
 

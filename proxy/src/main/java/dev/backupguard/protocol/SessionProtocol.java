@@ -3,6 +3,7 @@ package dev.backupguard.protocol;
 import dev.backupguard.classify.Classifier;
 import dev.backupguard.classify.IsolationLevel;
 import dev.backupguard.classify.Kind;
+import dev.backupguard.classify.SqlLogBin;
 import dev.backupguard.classify.Statement;
 import dev.backupguard.classify.TableName;
 
@@ -79,6 +80,8 @@ public final class SessionProtocol {
     private boolean endingSession;
     private boolean ddlLockHeld;
     private boolean binlogSkipDenied;
+    /** The guard switched sql_log_bin off (a job's own sql_log_bin=0 is its choice, left as it is). */
+    private boolean binlogSkippedByGuard;
     private boolean mdlReported;
     private int snapshotReads;
     private int sessions;
@@ -187,10 +190,6 @@ public final class SessionProtocol {
      */
     public List<Finding> sent(Statement st) {
         unseenEnd = null;
-        if (st == SKIP_BINLOG || st == RESTORE_BINLOG) {
-            server.binlogSkipped(st == SKIP_BINLOG);
-            return List.of();
-        }
         boolean judge = backup;
         boolean dataRead = judge && snapshotOpen() && server.isDataRead(st);
         if (st.kind() == Kind.OPAQUE) {
@@ -210,7 +209,7 @@ public final class SessionProtocol {
 
     /** The server refused {@code st} with this vendor error code. */
     public List<Finding> failed(Statement st, int vendorCode) {
-        if (st == SKIP_BINLOG && vendorCode != 1694) {
+        if (vendorCode != 1694 && SqlLogBin.assignedBy(st) == SqlLogBin.OFF) {
             // 1227: no BINLOG ADMIN. (1694, inside a transaction, may work next time.)
             binlogSkipDenied = true;
         }
@@ -321,9 +320,10 @@ public final class SessionProtocol {
             p.inject(ROLLBACK);
         }
         addBackupLockRelease(p);
-        if (server.binlogSkipped()) {
+        if (server.binlogSkipped() && binlogSkippedByGuard) {
             p.inject(RESTORE_BINLOG);
         }
+        binlogSkippedByGuard = false;
         guardSnapshot = false;
         jobHoldsGlobalLock = false;
         jobHoldsTableLocks = false;
@@ -639,7 +639,7 @@ public final class SessionProtocol {
      * pass, like every statement the protocol has nothing to say about.
      */
     private Plan planImplicitCommit(Statement st) {
-        if (!snapshotOpen() || !ImplicitCommit.commits(st, facts, server.tableLocks())) {
+        if (!snapshotOpen() || !ImplicitCommit.commits(st, facts, server.tableLocks(), server.autocommit())) {
             return Plan.PASS;
         }
         return refuse(Rule.IMPLICIT_COMMIT, st, ImplicitCommit.command(st) + " commits implicitly and would end "
@@ -656,7 +656,7 @@ public final class SessionProtocol {
             case COMMIT, ROLLBACK, UNLOCK_TABLES -> false;
             case BACKUP_STAGE -> !"END".equals(st.name());
             // Work that commits (FTWRL, LOCK TABLES, FLUSH, BEGIN, GRANT, ANALYZE TABLE, ...) is no backup's.
-            default -> ImplicitCommit.commits(st, facts, server.tableLocks());
+            default -> ImplicitCommit.commits(st, facts, server.tableLocks(), server.autocommit());
         };
     }
 
@@ -1065,6 +1065,7 @@ public final class SessionProtocol {
                 p.inject(COMMIT);
             }
             p.tryInject(SKIP_BINLOG); // first: nothing more than needed under the lock
+            binlogSkippedByGuard = true;
         }
         if (isolationBeforeSnapshot == null) {
             isolationBeforeSnapshot = server.sessionIsolation();
@@ -1178,9 +1179,10 @@ public final class SessionProtocol {
             unseenLock = false;
         }
         addBackupLockRelease(p);
-        if (server.binlogSkipped()) {
+        if (server.binlogSkipped() && binlogSkippedByGuard) {
             p.inject(RESTORE_BINLOG); // outside the transaction: sql_log_bin cannot change inside one (1694)
         }
+        binlogSkippedByGuard = false;
         // The job's level, or the one the session had (a pool's): a pooled connection must not keep the snapshot's.
         IsolationLevel restore = jobIsolation != null ? jobIsolation : isolationBeforeSnapshot;
         if (guardSnapshot && restore != null && restore != IsolationLevel.REPEATABLE_READ) {

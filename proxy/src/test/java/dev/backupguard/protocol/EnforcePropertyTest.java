@@ -45,7 +45,7 @@ class EnforcePropertyTest {
         POOL.add(JdbcCall.isolation(IsolationLevel.REPEATABLE_READ));
     }
 
-    private static final List<ServerFacts> SERVERS = List.of(
+    static final List<ServerFacts> SERVERS = List.of(
             ServerFacts.of(ServerFacts.Flavor.MARIADB, "11.4.5-MariaDB"),
             ServerFacts.of(ServerFacts.Flavor.MARIADB, "10.6.20-MariaDB").withBinlog(false),
             ServerFacts.of(ServerFacts.Flavor.MYSQL, "8.0.36"),

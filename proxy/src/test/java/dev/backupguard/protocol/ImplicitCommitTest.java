@@ -25,7 +25,7 @@ class ImplicitCommitTest {
     static final ServerFacts MARIADB_105 = ServerFacts.of(ServerFacts.Flavor.MARIADB, "10.5.27-MariaDB");
 
     private static boolean commits(String sql, ServerFacts facts) {
-        return ImplicitCommit.commits(Classifier.classify(sql), facts, false);
+        return ImplicitCommit.commits(Classifier.classify(sql), facts, false, false);
     }
 
     @ParameterizedTest
@@ -45,8 +45,8 @@ class ImplicitCommitTest {
     @Test
     void unlockTablesCommitsOnlyWhenTableLocksAreHeld() {
         Statement unlock = Classifier.classify("UNLOCK TABLES");
-        assertThat(ImplicitCommit.commits(unlock, MARIADB_114, true)).isTrue();
-        assertThat(ImplicitCommit.commits(unlock, MARIADB_114, false)).isFalse();
+        assertThat(ImplicitCommit.commits(unlock, MARIADB_114, true, false)).isTrue();
+        assertThat(ImplicitCommit.commits(unlock, MARIADB_114, false, false)).isFalse();
     }
 
     @Test
@@ -60,7 +60,7 @@ class ImplicitCommitTest {
     void aRefusedOrFailingStatementHasCommittedAllTheSame(int code) {
         for (String sql : List.of("GRANT SELECT ON *.* TO u", "FLUSH TABLES WITH READ LOCK", "LOCK TABLES t READ",
                 "BACKUP STAGE START", "ALTER TABLE t ADD COLUMN c INT")) {
-            assertThat(ImplicitCommit.commitsWhenFailed(Classifier.classify(sql), code, MARIADB_114, false))
+            assertThat(ImplicitCommit.commitsWhenFailed(Classifier.classify(sql), code, MARIADB_114, false, false))
                     .as(sql).isTrue();
         }
     }
@@ -69,7 +69,7 @@ class ImplicitCommitTest {
     @ValueSource(ints = {1064, 1149, 1399, 1400})
     void aStatementTheServerNeverRanCommittedNothing(int code) {
         assertThat(ImplicitCommit.commitsWhenFailed(Classifier.classify("GRANT SELECT ON *.* TO u"), code,
-                MARIADB_114, false)).isFalse();
+                MARIADB_114, false, false)).isFalse();
     }
 
     @Test

@@ -28,6 +28,12 @@ final class Simulation {
     /** Statements answered without reaching the server. */
     final List<String> absorbed = new ArrayList<>();
     Result lastAnswer;
+    /** Told of every statement that reached the server, with what the protocol's judge said of it. */
+    Wire wire = (st, judged) -> { };
+
+    interface Wire {
+        void sent(Statement st, List<Finding> violations);
+    }
 
     /** What the simulated server answers when the guard checks its state after an opaque statement. */
     ObservedState serverState = new ObservedState(false, true, true);
@@ -134,7 +140,9 @@ final class Simulation {
 
     private void send(Statement st) {
         sent.add(JdbcCall.isCall(st) ? "jdbc:" + st.sql() : st.sql());
-        violations.addAll(protocol.sent(st));
+        List<Finding> judged = protocol.sent(st);
+        violations.addAll(judged);
+        wire.sent(st, judged);
     }
 
     private void readCoordinates(BinlogCoordinates.Source source) {

@@ -38,10 +38,12 @@ public final class AuditedSession {
     private final long resolutionMicros;
     private final List<Window> windows;
     private final List<Violation> violations;
+    private final List<String> gaps;
 
     AuditedSession(String name, String user, String database, boolean startedBeforeTrace,
                    List<AuditedStatement> statements, int totalStatements, boolean backupSession, int recognizedAt,
-                   ServerFacts facts, long endMicros, boolean wallClock, long resolutionMicros, List<Window> windows) {
+                   ServerFacts facts, long endMicros, boolean wallClock, long resolutionMicros, List<Window> windows,
+                   List<String> gaps) {
         this.name = name;
         this.user = user;
         this.database = database;
@@ -62,6 +64,7 @@ public final class AuditedSession {
             }
         }
         this.violations = List.copyOf(v);
+        this.gaps = List.copyOf(gaps);
     }
 
     /** {@code thread 12} for a general log, {@code connection 1} for a recording. */
@@ -111,9 +114,20 @@ public final class AuditedSession {
         return facts;
     }
 
-    /** A backup session with no violation of a consistency rule. Server-impact rules are warnings. */
+    /**
+     * A backup session with no violation of a consistency rule, and seen whole: a session with a {@link #gaps() gap}
+     * is never called consistent. Server-impact rules are warnings.
+     */
     public boolean isConsistent() {
-        return backupSession && violations.stream().noneMatch(Violation::breaksConsistency);
+        return backupSession && gaps.isEmpty() && violations.stream().noneMatch(Violation::breaksConsistency);
+    }
+
+    /**
+     * What the audit did not see of this session (its end, missing from a cut log; a statement read only in part),
+     * each with where it is; empty when it saw the whole session.
+     */
+    public List<String> gaps() {
+        return gaps;
     }
 
     /** Every rule broken, in statement order. */

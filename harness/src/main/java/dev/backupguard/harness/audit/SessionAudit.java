@@ -48,6 +48,7 @@ public final class SessionAudit {
     private final int keepBefore;
     private final ArrayDeque<AuditedStatement> beforeBackup = new ArrayDeque<>();
     private final List<AuditedStatement> kept = new ArrayList<>();
+    private final List<String> gaps = new ArrayList<>();
     private String schema;
     private int number;
     private int recognizedAt;
@@ -90,9 +91,20 @@ public final class SessionAudit {
         return protocol.isBackupSession() || protocol.sessionsEnded() > 0;
     }
 
+    /**
+     * Something of the session the audit did not see: the session is then not judged consistent, whatever the rest
+     * shows (a backup whose end is missing from a cut log, a statement read only in part).
+     */
+    public void gap(String why) {
+        gaps.add(why);
+    }
+
     /** Judges the next statement of the session. */
     public AuditedStatement add(SentStatement sent) {
         number++;
+        if (sent.incomplete() != null) {
+            gap((sent.line() > 0 ? "line " + sent.line() : "#" + number) + ": " + sent.incomplete());
+        }
         if (sent.sql().startsWith(PROBE_MARK)) {
             return keep(new AuditedStatement(number, sent, Kind.SELECT, null, false, recognizedAt != 0,
                     protocol.holdsGlobalLock(), protocol.holdsGlobalLock(), protocol.holdsTableLocks(),
@@ -175,7 +187,7 @@ public final class SessionAudit {
         statements.addAll(beforeBackup);
         return new AuditedSession(name, user, database, startedBeforeTrace, statements, number,
                 isBackupSession(), recognizedAt, factsUsed, endMicros, wallClock, resolutionMicros,
-                windows(statements));
+                windows(statements), gaps);
     }
 
     /** A read of table rows: a SELECT with a FROM that is not only a system schema (metadata queries). */

@@ -29,14 +29,16 @@ import java.util.Set;
  * {@code java -jar backup-guard-cli.jar audit <general log> [options]}: judges every backup session in a server's
  * general log with the session protocol in audit mode.
  *
- * <p>Exit code 0 when every backup session was consistent (also when there was none), 1 when any was not, 2 when the
- * input could not be read or the command line is wrong.
+ * <p>Exit code 0 when every backup session was consistent (also when there was none), 1 when any was not (or could
+ * not be seen whole), 2 when the input could not be read or the command line is wrong, 3 when the audit itself failed
+ * (a bug, or too little memory): a crash never shares an exit code with a verdict.
  */
 public final class Main {
 
     public static final int CONSISTENT = 0;
     public static final int NOT_CONSISTENT = 1;
     public static final int UNREADABLE = 2;
+    public static final int INTERNAL_ERROR = 3;
 
     static final String USAGE = """
             Usage: java -jar backup-guard-cli.jar audit <general-log> [options]
@@ -60,13 +62,19 @@ public final class Main {
                                               the log does not say which tables are
               --backup-user NAME[,NAME]       users whose every connection is a backup session (default: only
                                               connections that send backup statements are backup sessions)
+              --max-statement CHARS           read at most this many chars of a statement (default 1048576; k and
+                                              m suffixes): a longer one is judged on its start and its session is
+                                              not called consistent
               --html FILE                     also write a self-contained HTML report with a timeline per session
               --show-literals                 print statements as logged (default: literals are replaced by ?)
               --verbose                       list every statement of each backup session
               --help                          this text
 
-            Exit code: 0 every backup session was consistent (or there was none), 1 at least one was not,
-                       2 the log could not be read or the command line is wrong.
+            Exit code: 0 every backup session was consistent (or there was none)
+                       1 at least one was not, or was not seen whole (a statement longer than --max-statement,
+                         a log cut in the middle of a line while the session was connected)
+                       2 the log could not be read, or the command line is wrong
+                       3 the audit itself failed (a bug in backup-guard, or too little memory): no verdict
             """;
 
     private final PrintWriter out;
@@ -80,7 +88,13 @@ public final class Main {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-        int code = new Main(out, err).run(args);
+        int code;
+        try {
+            code = new Main(out, err).run(args);
+        } catch (RuntimeException | Error e) {
+            err.println("backup-guard: internal error, no verdict: " + e.getClass().getName());
+            code = INTERNAL_ERROR;
+        }
         out.flush();
         err.flush();
         System.exit(code);
@@ -88,7 +102,7 @@ public final class Main {
 
     /** Options of the audit command. */
     record Options(Path log, LogFormat format, String server, boolean binlog, Set<TableName> nonTransactional,
-                   Set<String> backupUsers, Path html, boolean redact, boolean verbose) {
+                   Set<String> backupUsers, Path html, boolean redact, boolean verbose, int maxStatement) {
     }
 
     public int run(String... args) {
@@ -111,7 +125,30 @@ public final class Main {
             out.flush();
             return CONSISTENT;
         }
-        return audit(o);
+        try {
+            return audit(o);
+        } catch (RuntimeException | Error e) {
+            return internalError(e, o);
+        }
+    }
+
+    /**
+     * The audit failed: exit 3, never 0 or 1, which are verdicts. The exception's class and where it happened are
+     * printed (its message only with --show-literals: it may quote a statement of the log).
+     */
+    private int internalError(Throwable e, Options o) {
+        out.flush();
+        boolean memory = e instanceof OutOfMemoryError;
+        err.println("backup-guard: internal error, no verdict: the audit of " + o.log() + " failed with "
+                + e.getClass().getName() + (o.redact() || e.getMessage() == null ? "" : ": " + e.getMessage()));
+        StackTraceElement[] trace = e.getStackTrace();
+        for (int i = 0; i < Math.min(8, trace.length); i++) {
+            err.println("    at " + trace[i]);
+        }
+        err.println(memory ? "backup-guard: give the JVM more memory (-Xmx) or lower --max-statement"
+                : "backup-guard: this is a bug in backup-guard; please report it with the lines above");
+        err.flush();
+        return INTERNAL_ERROR;
     }
 
     private int usage(String problem) {
@@ -131,6 +168,7 @@ public final class Main {
         Path html = null;
         boolean redact = true;
         boolean verbose = false;
+        int maxStatement = GeneralLogReader.MAX_STATEMENT;
         for (int i = 1; i < args.length; i++) {
             String a = args[i];
             String value = null;
@@ -145,7 +183,8 @@ public final class Main {
                 }
                 case "--show-literals" -> redact = false;
                 case "--verbose", "-v" -> verbose = true;
-                case "--format", "--server", "--binlog", "--non-transactional", "--backup-user", "--html" -> {
+                case "--format", "--server", "--binlog", "--non-transactional", "--backup-user", "--html",
+                     "--max-statement" -> {
                     if (value == null) {
                         if (i + 1 >= args.length) {
                             throw new IllegalArgumentException(a + " needs a value");
@@ -162,6 +201,7 @@ public final class Main {
                             }
                         }
                         case "--server" -> server = value;
+                        case "--max-statement" -> maxStatement = chars(value);
                         case "--binlog" -> binlog = switch (value.toLowerCase(Locale.ROOT)) {
                             case "on", "1", "true" -> true;
                             case "off", "0", "false" -> false;
@@ -202,7 +242,24 @@ public final class Main {
         if (log == null) {
             throw new IllegalArgumentException("audit needs the general log to read");
         }
-        return new Options(log, format, server, binlog, nonTransactional, users, html, redact, verbose);
+        return new Options(log, format, server, binlog, nonTransactional, users, html, redact, verbose,
+                maxStatement);
+    }
+
+    /** {@code 1048576}, {@code 64k}, {@code 16m}: from 1k to 1024m chars. */
+    static int chars(String value) {
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        long unit = v.endsWith("k") ? 1024 : v.endsWith("m") ? 1024 * 1024 : 1;
+        try {
+            long n = Long.parseLong(unit == 1 ? v : v.substring(0, v.length() - 1)) * unit;
+            if (n >= 1024 && n <= 1024L * 1024 * 1024) {
+                return (int) n;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new IllegalArgumentException("--max-statement takes a number of chars from 1k to 1024m (k and m "
+                + "suffixes), not '" + value + "'");
     }
 
     private int audit(Options o) {
@@ -225,7 +282,7 @@ public final class Main {
         LogAudit audit = new LogAudit(Role.GUARDRAIL, server::facts, o.backupUsers());
         GeneralLogReader.Info info;
         try {
-            info = GeneralLogReader.read(o.log(), o.format(), audit);
+            info = GeneralLogReader.read(o.log(), o.format(), audit, o.maxStatement());
         } catch (NoSuchFileException e) {
             return unreadable(o, "no such file");
         } catch (IOException e) {
@@ -235,7 +292,7 @@ public final class Main {
             err.flush();
             return UNREADABLE;
         }
-        List<AuditedSession> sessions = audit.finish(info.wholeSeconds());
+        List<AuditedSession> sessions = audit.finish(info.wholeSeconds(), info.endMissing());
         AuditReport report = new AuditReport(o.log().toString(), info.describe(), server.describe(),
                 audit.connections(), audit.ordinarySessions(), sessions, o.redact());
         TextReport.write(report, out, o.verbose());

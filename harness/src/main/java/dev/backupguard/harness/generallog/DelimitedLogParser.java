@@ -42,6 +42,11 @@ final class DelimitedLogParser {
     private int width;
     private boolean header;
     private long rows;
+    private long cut;
+    /** Chars of the record being read that were dropped at the bound. */
+    private long dropped;
+    /** The file ended inside the record being read. */
+    private boolean endMissing;
 
     DelimitedLogParser(LineSource lines, Consumer<LogRow> sink, char separator) {
         this.lines = lines;
@@ -55,6 +60,11 @@ final class DelimitedLogParser {
 
     boolean hadHeader() {
         return header;
+    }
+
+    /** Entries longer than the bound, of which only the start was kept. */
+    long cut() {
+        return cut;
     }
 
     /** Whether {@code line} is the header row of an export of the general log table. */
@@ -100,11 +110,17 @@ final class DelimitedLogParser {
             if (line.isEmpty() && lines.peek() == null) {
                 break; // a trailing empty line
             }
+            dropped = lines.length() - line.length();
             List<String> fields = split(line, start, true);
+            endMissing |= lines.unterminated();
+            if (endMissing && fields.size() < width) {
+                break; // the file ends inside this row, before its argument: nothing of it can be judged
+            }
             if (fields.size() != width) {
                 throw new LogFormatException(start, width + " " + (separator == '\t' ? "tab" : "comma")
                         + "-separated fields (" + (header ? "as in the header row" : String.join(", ", COLUMNS))
-                        + ")", fields.size() + " fields in " + LogFormatException.quote(line));
+                        + ")", fields.size() + " fields in " + LogFormatException.quote(line)
+                        + (dropped > 0 ? " (a row longer than " + lines.maxLine() + " chars: raise --max-statement)" : ""));
             }
             long threadId;
             String t = fields.get(thread);
@@ -128,10 +144,38 @@ final class DelimitedLogParser {
                             LogFormatException.quote(fields.get(time)));
                 }
             }
-            sink.accept(new LogRow(start, when, threadId, c.trim(), fields.get(argument),
-                    userHost >= 0 ? fields.get(userHost) : null));
+            String arg = fields.get(argument);
+            LogRow row = new LogRow(start, when, threadId, c.trim(), arg, userHost >= 0 ? fields.get(userHost) : null,
+                    (arg == null ? 0 : arg.length()) + dropped, endMissing);
+            cut += row.cut() ? 1 : 0;
+            sink.accept(row);
             rows++;
         }
+    }
+
+    /** The file ended inside its last row. */
+    boolean endMissing() {
+        return endMissing;
+    }
+
+    /** Appends {@code c} unless {@code b} already holds the bound's worth, counting it as dropped then. */
+    private void add(StringBuilder b, char c) {
+        if (b.length() < lines.maxLine()) {
+            b.append(c);
+        } else {
+            dropped++;
+        }
+    }
+
+    /** The next line of a record that spans lines, or null (and the record's end missing) at the end of the file. */
+    private String continuation() throws IOException {
+        String more = lines.next();
+        if (more == null) {
+            endMissing = true;
+        } else {
+            dropped += lines.length() - more.length();
+        }
+        return more;
     }
 
     /**
@@ -169,16 +213,23 @@ final class DelimitedLogParser {
     }
 
     private List<String> splitTabs(String line, long start) throws IOException, LogFormatException {
-        // SELECT ... INTO OUTFILE escapes a line break in a value as a backslash before the real line break.
-        String record = line;
-        while (endsInEscape(record)) {
-            String more = lines.next();
-            if (more == null) {
-                throw new LogFormatException(start, "the rest of a value continued by a trailing backslash",
-                        "the end of the file");
+        // SELECT ... INTO OUTFILE escapes a line break in a value as a backslash before the real line break. A line
+        // cut at the bound ends its record: what it ended in was not read.
+        StringBuilder joined = new StringBuilder(line);
+        String physical = line;
+        while (!lines.cut() && endsInEscape(physical)) {
+            physical = continuation();
+            if (physical == null) {
+                break;
             }
-            record = record.substring(0, record.length() - 1) + "\\n" + more;
+            if (joined.length() + 1 + physical.length() <= lines.maxLine()) {
+                joined.setLength(joined.length() - 1);
+                joined.append("\\n").append(physical);
+            } else {
+                dropped += physical.length() + 1;
+            }
         }
+        String record = joined.toString();
         List<String> out = new ArrayList<>(COLUMNS.size());
         StringBuilder f = new StringBuilder();
         boolean escaped = false;
@@ -248,30 +299,30 @@ final class DelimitedLogParser {
                 i++;
                 while (true) {
                     if (i >= rec.length()) {
-                        String more = lines.next();
+                        String more = continuation();
                         if (more == null) {
-                            throw new LogFormatException(start, "a closing quote of the field that starts here",
-                                    "the end of the file");
+                            out.add(f.toString()); // the file ends inside this quoted field
+                            return out;
                         }
-                        f.append('\n');
+                        add(f, '\n');
                         rec = more;
                         i = 0;
                         continue;
                     }
                     char c = rec.charAt(i);
                     if (c == '\\' && backslash && i + 1 < rec.length()) {
-                        f.append(unescape(rec.charAt(i + 1)));
+                        add(f, unescape(rec.charAt(i + 1)));
                         i += 2;
                     } else if (c == '"') {
                         if (i + 1 < rec.length() && rec.charAt(i + 1) == '"') {
-                            f.append('"');
+                            add(f, '"');
                             i += 2;
                         } else {
                             i++;
                             break;
                         }
                     } else {
-                        f.append(c);
+                        add(f, c);
                         i++;
                     }
                 }

@@ -58,7 +58,9 @@ final class FileLogParser {
     private long pendingThread = -1;
     private String pendingCommand;
     private StringBuilder pendingArgument;
+    private long pendingLength;
     private long rows;
+    private long cut;
 
     FileLogParser(LineSource lines, Consumer<LogRow> sink) {
         this.lines = lines;
@@ -76,6 +78,11 @@ final class FileLogParser {
 
     long rows() {
         return rows;
+    }
+
+    /** Entries longer than the bound, of which only the start was kept. */
+    long cut() {
+        return cut;
     }
 
     /** The header on this line, or null. */
@@ -111,7 +118,7 @@ final class FileLogParser {
             Parsed e = entry(line);
             if (e == null) {
                 if (pendingArgument != null) {
-                    pendingArgument.append('\n').append(line);
+                    continueArgument(line);
                     continue;
                 }
                 if (line.isBlank()) {
@@ -131,14 +138,31 @@ final class FileLogParser {
             pendingThread = e.thread;
             pendingCommand = e.command;
             pendingArgument = new StringBuilder(e.argument);
+            // The line was cut at its end, in the argument: what was dropped belongs to it.
+            pendingLength = e.argument.length() + lines.length() - line.length();
         }
-        flush();
+        flush(lines.unterminated());
+    }
+
+    /** A line of a statement that spans lines; the statement is kept up to the reader's bound. */
+    private void continueArgument(String line) {
+        pendingLength += 1 + lines.length();
+        int room = lines.maxLine() - pendingArgument.length();
+        if (room > 0) {
+            pendingArgument.append('\n').append(line, 0, Math.min(line.length(), room - 1));
+        }
     }
 
     private void flush() {
+        flush(false);
+    }
+
+    private void flush(boolean endMissing) {
         if (pendingArgument != null) {
-            sink.accept(new LogRow(pendingLine, pendingTime, pendingThread, pendingCommand,
-                    pendingArgument.toString(), null));
+            LogRow row = new LogRow(pendingLine, pendingTime, pendingThread, pendingCommand,
+                    pendingArgument.toString(), null, pendingLength, endMissing);
+            cut += row.cut() ? 1 : 0;
+            sink.accept(row);
             rows++;
             pendingArgument = null;
         }

@@ -23,6 +23,12 @@ public final class GeneralLogReader {
     private static final Pattern TSV_ROW = Pattern.compile("^\\d{4}-\\d{2}-\\d{2}[ T]\\d{2}:\\d{2}:\\d{2}[^\\t]*\\t.*");
 
     /**
+     * The longest statement (and line) read whole, in chars, unless told otherwise: far above any statement a backup
+     * session sends, and a few MB of heap. A longer one is kept to this length and marked ({@link LogRow#cut()}).
+     */
+    public static final int MAX_STATEMENT = 1 << 20;
+
+    /**
      * What the reader found.
      *
      * @param format        the format read
@@ -31,9 +37,12 @@ public final class GeneralLogReader {
      * @param rows          entries read
      * @param lines         physical lines read
      * @param columnHeader  an export had a header row
+     * @param cutEntries    entries longer than the bound, of which only the start was read
+     * @param maxStatement  the bound, in chars
+     * @param endMissing    the file ends inside an entry (no line end after its last line): it was cut
      */
     public record Info(LogFormat format, LogHeader header, boolean wholeSeconds, long rows, long lines,
-                       boolean columnHeader) {
+                       boolean columnHeader, long cutEntries, int maxStatement, boolean endMissing) {
 
         /** The server version of the log file's header, e.g. {@code 11.4.5-MariaDB-log}, or null. */
         public String serverVersion() {
@@ -55,7 +64,12 @@ public final class GeneralLogReader {
                 case AUTO -> "general log";
             };
             return what + ", " + rows + " entries on " + lines + " lines"
-                    + (wholeSeconds ? ", times in whole seconds" : "");
+                    + (wholeSeconds ? ", times in whole seconds" : "")
+                    + (cutEntries == 0 ? "" : "; " + cutEntries + (cutEntries == 1 ? " entry" : " entries")
+                    + " longer than " + maxStatement + " chars, judged on " + (cutEntries == 1 ? "its" : "their")
+                    + " first " + maxStatement + " (--max-statement)")
+                    + (endMissing ? "; THE LOG IS CUT: it ends in the middle of line " + lines
+                    + ", so the sessions still connected then are missing their end" : "");
         }
     }
 
@@ -78,19 +92,30 @@ public final class GeneralLogReader {
             }
             var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
                     .onUnmappableCharacter(CodingErrorAction.REPLACE);
-            String first = firstLine(new LineSource(new InputStreamReader(in, decoder)));
+            String first = firstLine(new LineSource(new InputStreamReader(in, decoder), MAX_STATEMENT));
             return first == null ? null : FileLogParser.header(first);
         }
     }
 
     /** Reads {@code file}, handing each entry to {@code sink} in file order. */
     public static Info read(Path file, LogFormat format, Consumer<LogRow> sink) throws IOException, LogFormatException {
+        return read(file, format, sink, MAX_STATEMENT);
+    }
+
+    /** The same, keeping at most {@code maxStatement} chars of each entry (and of each line). */
+    public static Info read(Path file, LogFormat format, Consumer<LogRow> sink, int maxStatement)
+            throws IOException, LogFormatException {
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file))) {
-            return read(raw, format, sink);
+            return read(raw, format, sink, maxStatement);
         }
     }
 
     public static Info read(InputStream input, LogFormat format, Consumer<LogRow> sink)
+            throws IOException, LogFormatException {
+        return read(input, format, sink, MAX_STATEMENT);
+    }
+
+    public static Info read(InputStream input, LogFormat format, Consumer<LogRow> sink, int maxStatement)
             throws IOException, LogFormatException {
         InputStream in = input.markSupported() ? input : new BufferedInputStream(input);
         in.mark(2);
@@ -105,7 +130,7 @@ public final class GeneralLogReader {
         // stop the audit.
         var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
                 .onUnmappableCharacter(CodingErrorAction.REPLACE);
-        LineSource lines = new LineSource(new InputStreamReader(in, decoder));
+        LineSource lines = new LineSource(new InputStreamReader(in, decoder), maxStatement);
         String first = firstLine(lines);
         if (first == null) {
             throw new LogFormatException(1, "a general log (the log file, or an export of mysql.general_log)",
@@ -116,12 +141,14 @@ public final class GeneralLogReader {
             case FILE -> {
                 FileLogParser p = new FileLogParser(lines, sink);
                 p.parse();
-                return new Info(f, p.header(), p.wholeSeconds(), p.rows(), lines.lineNumber(), false);
+                return new Info(f, p.header(), p.wholeSeconds(), p.rows(), lines.lineNumber(), false, p.cut(),
+                        maxStatement, lines.unterminated());
             }
             case TSV, CSV -> {
                 DelimitedLogParser p = new DelimitedLogParser(lines, sink, f == LogFormat.TSV ? '\t' : ',');
                 p.parse();
-                return new Info(f, null, false, p.rows(), lines.lineNumber(), p.hadHeader());
+                return new Info(f, null, false, p.rows(), lines.lineNumber(), p.hadHeader(), p.cut(), maxStatement,
+                        p.endMissing());
             }
             default -> throw new LogFormatException(1, "a general log file header or entry, or a mysql.general_log "
                     + "export (a header row with thread_id and command_type, or rows starting with an event_time)",

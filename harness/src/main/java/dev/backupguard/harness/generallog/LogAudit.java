@@ -111,13 +111,26 @@ public final class LogAudit implements Consumer<LogRow> {
                     default -> row.argument();
                 };
                 s.audit.add(new SentStatement(sql, Origin.CLIENT, row.command().equals("Query") ? null : row.command(),
-                        row.line(), micros(row.time()), -1, 0));
+                        row.line(), micros(row.time()), -1, 0, incomplete(row)));
             }
             default -> {
                 // Prepare (the Execute rows carry the statement), Close stmt, Ping, Field List, ...: nothing the
                 // session protocol needs.
             }
         }
+    }
+
+    /** Why only part of the entry's statement is in the log, or null. */
+    private static String incomplete(LogRow row) {
+        if (row.endMissing()) {
+            return "the log ends inside this statement: the rest of it, and whatever the session sent after it, is "
+                    + "missing";
+        }
+        if (row.cut()) {
+            return "a statement of " + row.length() + " chars, of which the first " + row.argument().length()
+                    + " were read (--max-statement): judged on its start";
+        }
+        return null;
     }
 
     private Live open(LogRow row, boolean startedBefore, String user, String db) {
@@ -139,9 +152,23 @@ public final class LogAudit implements Consumer<LogRow> {
      * @param wholeSeconds the log's times are whole seconds (MariaDB's log file)
      */
     public List<AuditedSession> finish(boolean wholeSeconds) {
+        return finish(wholeSeconds, false);
+    }
+
+    /**
+     * The same for a log that may be cut.
+     *
+     * @param logCut the log ends in the middle of a line: the sessions still connected then are missing their end,
+     *               and none of them can be called consistent
+     */
+    public List<AuditedSession> finish(boolean wholeSeconds, boolean logCut) {
         List<Live> open = new ArrayList<>(live.values());
         open.sort(Comparator.comparingLong(l -> l.firstLine));
         for (Live s : open) {
+            if (logCut) {
+                s.audit.gap("the log is cut (it ends in the middle of a line) while this session was still "
+                        + "connected: its end is missing");
+            }
             finish(s);
         }
         live.clear();

@@ -111,6 +111,9 @@ public final class HtmlReport {
         fact(h, "consistent snapshot", sum.snapshots(), "none");
         List<String> tables = sum.tablesRead();
         fact(h, "tables read", List.of(tables.size() + (tables.isEmpty() ? "" : ": " + String.join(", ", tables))), "");
+        if (!s.gaps().isEmpty()) {
+            fact(h, "not seen whole", s.gaps(), "");
+        }
         h.append("</dl>\n");
         timeline(h, s, id, sum);
         List<AuditedSession.Violation> vs = s.violations();

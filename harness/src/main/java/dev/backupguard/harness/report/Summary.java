@@ -174,10 +174,13 @@ public final class Summary {
         }
         int bad = session.consistencyViolations().size();
         int warn = session.warnings().size();
-        if (bad == 0) {
+        int gaps = session.gaps().size();
+        if (bad == 0 && gaps == 0) {
             return "CONSISTENT" + (warn == 0 ? "" : " (" + plural(warn, "warning") + ")");
         }
-        return "NOT CONSISTENT (" + plural(bad, "violation") + (warn == 0 ? "" : ", " + plural(warn, "warning")) + ")";
+        return "NOT CONSISTENT (" + (bad == 0 ? "" : plural(bad, "violation") + (gaps == 0 ? "" : ", "))
+                + (gaps == 0 ? "" : "not seen whole: " + plural(gaps, "gap") + " in the log")
+                + (warn == 0 ? "" : ", " + plural(warn, "warning")) + ")";
     }
 
     static String plural(int n, String word) {

@@ -85,6 +85,12 @@ public final class TextReport {
         }
         List<String> tables = sum.tablesRead();
         out.println("  tables read: " + tables.size() + (tables.isEmpty() ? "" : " (" + String.join(", ", tables) + ")"));
+        if (!s.gaps().isEmpty()) {
+            out.println("  not seen whole (so not called consistent):");
+            for (String gap : s.gaps()) {
+                out.println("    " + gap);
+            }
+        }
         List<AuditedSession.Violation> bad = s.consistencyViolations();
         if (!bad.isEmpty()) {
             out.println("  violations:");

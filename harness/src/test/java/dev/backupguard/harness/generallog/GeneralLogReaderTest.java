@@ -183,12 +183,76 @@ class GeneralLogReaderTest {
     }
 
     @Test
-    void anUnterminatedQuoteIsRefusedAtTheLineWhereItsRecordStarts() {
-        assertThatThrownBy(() -> read("""
+    void aQuoteStillOpenAtTheEndOfTheFileIsALogCutInsideThatRow() throws Exception {
+        List<LogRow> rows = new ArrayList<>();
+        GeneralLogReader.Info info = GeneralLogReader.read(new ByteArrayInputStream("""
                 "2025-06-01 10:00:00.000001","root",5,1,"Query","SELECT 1"
                 "2025-06-01 10:00:00.000002","root",5,1,"Query","SELECT 'never closed
-                """))
-                .hasMessageStartingWith("line 2: expected a closing quote");
+                """.getBytes(StandardCharsets.UTF_8)), LogFormat.AUTO, rows::add);
+        assertThat(info.endMissing()).isTrue();
+        assertThat(info.describe()).contains("THE LOG IS CUT");
+        assertThat(rows).extracting(LogRow::endMissing).containsExactly(false, true);
+        assertThat(rows.get(1).argument()).isEqualTo("SELECT 'never closed");
+    }
+
+    @Test
+    void aLineLongerThanTheBoundIsReadInPartAndTheNextOneWhole() throws Exception {
+        String log = "/usr/sbin/mariadbd, Version: 11.4.5-MariaDB-log (MariaDB Server). started with:\n"
+                + "251122  1:30:05\t     5 Query\tSELECT '" + "x".repeat(10_000) + "'\n"
+                + "\t\t     5 Query\tSELECT 2\n"
+                + "\t\t     5 Query\tSELECT 3,\n" + "y".repeat(3_000) + "\n" + "z".repeat(3_000) + "\n";
+        List<LogRow> rows = new ArrayList<>();
+        GeneralLogReader.Info info = GeneralLogReader.read(new ByteArrayInputStream(log.getBytes(StandardCharsets.UTF_8)),
+                LogFormat.AUTO, rows::add, 4096);
+
+        assertThat(rows).extracting(LogRow::cut).containsExactly(true, false, true);
+        assertThat(rows.get(0).argument()).hasSizeLessThanOrEqualTo(4096).startsWith("SELECT 'xxx");
+        assertThat(rows.get(0).length()).isEqualTo(10_009);
+        assertThat(rows.get(1).argument()).isEqualTo("SELECT 2");
+        assertThat(rows.get(2).argument()).hasSize(4096).startsWith("SELECT 3,\nyyy");
+        assertThat(rows.get(2).length()).isEqualTo(9 + 1 + 3_000 + 1 + 3_000);
+        assertThat(info.cutEntries()).isEqualTo(2);
+        assertThat(info.endMissing()).isFalse();
+    }
+
+    @Test
+    void aLineOfHundredsOfMegabytesIsReadInBoundedMemory() throws Exception {
+        // 300 MB in one line, never held: the stream makes it up as it is read.
+        long size = 300L << 20;
+        byte[] head = "2025-06-01 10:00:00.000001\troot\t5\t1\tQuery\tSELECT '".getBytes(StandardCharsets.US_ASCII);
+        java.io.InputStream huge = new java.io.InputStream() {
+            long at;
+
+            @Override
+            public int read() {
+                long i = at++;
+                return i < head.length ? head[(int) i] : i < head.length + size ? 'x' : i == head.length + size
+                        ? '\n' : -1;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (at >= head.length && at < head.length + size) {
+                    int n = (int) Math.min(len, head.length + size - at);
+                    java.util.Arrays.fill(b, off, off + n, (byte) 'x');
+                    at += n;
+                    return n;
+                }
+                int c = read();
+                if (c < 0) {
+                    return -1;
+                }
+                b[off] = (byte) c;
+                return 1;
+            }
+        };
+        List<LogRow> rows = new ArrayList<>();
+        GeneralLogReader.read(huge, LogFormat.TSV, rows::add);
+        assertThat(rows).singleElement().satisfies(r -> {
+            assertThat(r.cut()).isTrue();
+            assertThat(r.argument()).hasSize(GeneralLogReader.MAX_STATEMENT - "2025-06-01 10:00:00.000001\troot\t5\t1\tQuery\t".length());
+            assertThat(r.length()).isEqualTo(8 + size);
+        });
     }
 
     @Test

@@ -4,19 +4,22 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The executable jar as an operator runs it: {@code java -jar harness/target/backup-guard-cli.jar}, a JVM of its own
  * with nothing on the class path but the jar (which the package phase built before this test). Exit codes: 0 every
- * backup session consistent, 1 not, 2 unreadable input.
+ * backup session consistent, 1 not, 2 unreadable input, 3 the audit itself failed.
  */
 class CliJarIT {
 
@@ -34,8 +37,14 @@ class CliJarIT {
     }
 
     static Run cli(String... args) throws IOException, InterruptedException {
+        return cli(List.of(), args);
+    }
+
+    static Run cli(List<String> jvmOptions, String... args) throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-jar", JAR.toString()));
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", JAR.toString()));
         command.addAll(List.of(args));
         Path out = Files.createTempFile(WORK, "out", ".txt");
         Path err = Files.createTempFile(WORK, "err", ".txt");
@@ -52,7 +61,8 @@ class CliJarIT {
         Run r = cli("--help");
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("Usage: java -jar backup-guard-cli.jar audit <general-log> [options]")
-                .contains("--html FILE").contains("--backup-user").contains("Exit code: 0");
+                .contains("--html FILE").contains("--backup-user").contains("Exit code: 0")
+                .contains("--max-statement CHARS").contains("3 the audit itself failed");
         assertThat(cli("audit", "--help").exit()).isZero();
     }
 
@@ -85,6 +95,39 @@ class CliJarIT {
             assertThat(r.exit()).as("%s: %s", sample, r.err()).isZero();
             assertThat(r.out()).contains("verdict: CONSISTENT (1 warning)").contains("lock-whole-dump");
         }
+    }
+
+    /**
+     * A log holding one 300 MB statement (another session's), gzipped as logrotate leaves it, read by a JVM with 64 MB
+     * of heap: the statement is read in part and reported, the backup session judged. Given a bound the heap cannot
+     * hold, the audit fails with exit 3 and says why, never with a verdict's exit code.
+     */
+    @Test
+    void aHugeStatementIsReadInBoundedMemoryAndRunningOutOfMemoryIsNoVerdict() throws Exception {
+        Path log = WORK.resolve("huge-statement.log.gz");
+        String sample = Files.readString(SAMPLES.resolve("mariadb-dump-single-transaction.log"), StandardCharsets.UTF_8);
+        int at = sample.indexOf("\t\t    12 Query\tSHOW STATUS");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(log), 1 << 16)) {
+            out.write(sample.substring(0, at).getBytes(StandardCharsets.UTF_8));
+            out.write("\t\t    99 Query\tINSERT INTO blobs VALUES ('".getBytes(StandardCharsets.US_ASCII));
+            byte[] chunk = new byte[1 << 20];
+            Arrays.fill(chunk, (byte) 'x');
+            for (int i = 0; i < 300; i++) {
+                out.write(chunk);
+            }
+            out.write("')\n".getBytes(StandardCharsets.US_ASCII));
+            out.write(sample.substring(at).getBytes(StandardCharsets.UTF_8));
+        }
+
+        Run r = cli(List.of("-Xmx64m"), "audit", log.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("1 entry longer than 1048576 chars").contains("verdict: CONSISTENT");
+
+        Run oom = cli(List.of("-Xmx64m"), "audit", log.toString(), "--max-statement", "512m");
+        assertThat(oom.exit()).isEqualTo(3);
+        assertThat(oom.err()).contains("internal error, no verdict").contains("OutOfMemoryError")
+                .contains("-Xmx");
+        assertThat(oom.out()).doesNotContain("verdict:");
     }
 
     @Test
