@@ -141,7 +141,7 @@ final class RedactedSql implements CommentListener {
             number(start, stop);
             return false;
         }
-        boolean password = Lexer.sameLetters(text, start, "PASSWORD") && stop - start == 8;
+        boolean password = stop - start == 8 && Lexer.sameLetters(text, start, "PASSWORD");
         if (secretNext && !password) {
             // IDENTIFIED BY secret (unquoted): a syntax error on the server, still a secret in a log.
             out.append('?');
@@ -219,15 +219,14 @@ final class RedactedSql implements CommentListener {
             return;
         }
         gap(from);
-        if (text.startsWith("/*", from)) {
-            out.append("/*?");
-            if (to - from >= 4 && text.startsWith("*/", to - 2)) {
-                out.append("*/");
-            }
-        } else if (text.charAt(from) == '#') {
-            out.append("#?");
+        boolean block = text.startsWith("/*", from);
+        int contentFrom = Math.min(to, from + (block ? 2 : text.charAt(from) == '#' ? 1 : 3));
+        int contentTo = block && to - from >= 4 && text.startsWith("*/", to - 2) ? to - 2 : to;
+        if (contentFrom >= contentTo) {
+            out.append(text, from, to); // nothing to hide: /**/, a bare # or --
         } else {
-            out.append("-- ?");
+            // The opener ("--" and the space or control char after it, written as a space), ?, and the closer.
+            out.append(block ? "/*" : contentFrom - from == 1 ? "#" : "-- ").append('?').append(text, contentTo, to);
         }
         written = to;
     }

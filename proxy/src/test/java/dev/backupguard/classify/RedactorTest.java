@@ -3,6 +3,7 @@ package dev.backupguard.classify;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.FieldSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -64,7 +65,7 @@ class RedactorTest {
             SELECT a FROM t # s3cret                                 | SELECT a FROM t #?
             SELECT a -- s3cret                                       | SELECT a -- ?
             SELECT a /* s3cret                                       | SELECT a /*?
-            SELECT /**/ a                                            | SELECT /*?*/ a
+            SELECT /**/ a #                                          | SELECT /**/ a #
             SELECT /*+ SET_VAR(sort_buffer_size = 16777216) */ a     | SELECT /*?*/ a
             SELECT /*!40101 a, 's3cret', */ b                        | SELECT /*!40101 a, ?, */ b
             SELECT /*M!100101 a, 's3cret' */ b                       | SELECT /*M!100101 a, ? */ b
@@ -96,6 +97,21 @@ class RedactorTest {
     void whereTheSqlModeDecidesWhereAStringEndsTheRestIsHidden(String sql, String expected) {
         assertThat(Redactor.redact(sql)).isEqualTo(expected);
         assertThat(Redactor.redact(expected)).as("idempotent").isEqualTo(expected);
+    }
+
+    /**
+     * Linear, proved by counting reads rather than by timing: the lexer reads each char once, a string is read a
+     * second time to find its end without backslash escapes, an executable comment's content once more to find its
+     * first closer, and the first uncertainty reads to the end once: at most four reads per char, however the text
+     * repeats.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"'\\'", "'a\\\\'", "\"x\\\"", "'", "`", "/*", "/*!40101 'a' ", "/*!40101 'a' */ ",
+            "/*!1 */", "/*!99999 /*", "/*!40101 /*!40101 ", "-- x\n", "#'\n", "0.", "1e-", "IDENTIFIED BY ", "PASSWORD=("})
+    void redactionReadsEachCharAFewTimesAtMost(String unit) {
+        String text = unit.repeat(4096 / unit.length() + 1).substring(0, 4096);
+        assertThat(RedactedSql.charsRead(text)).isLessThanOrEqualTo(4L * text.length());
+        assertThat(Redactor.redact(text + unit.repeat(100_000))).hasSizeLessThanOrEqualTo(4096 + 3);
     }
 
     @Test
