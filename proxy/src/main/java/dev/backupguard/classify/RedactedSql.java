@@ -9,23 +9,28 @@ package dev.backupguard.classify;
  * {@code ?}: every string ({@code '...'}, {@code "..."}), number ({@code 42}, {@code -3.5e10}, {@code 0x1F}), the quoted
  * part of {@code X'..'}, {@code b'..'}, {@code N'..'} and {@code _charset'..'}, the content of every other comment
  * ({@code /*?*}{@code /}, {@code #?}, {@code -- ?}), and the word after {@code IDENTIFIED BY} and after
- * {@code PASSWORD =} / {@code PASSWORD(} even unquoted.
+ * {@code PASSWORD =} / {@code PASSWORD(} even unquoted. Version digits other than five or six are a {@code ?} too:
+ * MariaDB 11.4 reads no version in {@code /*!5}, and {@code 5} is a number of the content.
  *
  * <p>The session's sql_mode and the server's version are not known here, so where they would change what is a literal
  * everything from that point to the end of the text becomes {@code ?}:
  * <ul>
  *   <li>a string whose end moves when backslashes do not escape (NO_BACKSLASH_ESCAPES reads {@code 'C:\'} as a whole
  *       string; ANSI_QUOTES reads {@code "x\"} as a whole name), found by scanning it both ways;</li>
- *   <li>an executable comment that would end elsewhere if the server skipped it (a version above the server's is
- *       skipped up to the first {@code *}{@code /}): a token or comment inside it that reaches past that first
- *       {@code *}{@code /}, a closer elsewhere, or no closer at all;</li>
- *   <li>version digits that are not five or six: MariaDB reads {@code /*!5} as a comment whose content is {@code 5}.</li>
+ *   <li>an executable comment that would end elsewhere if the server skipped it. A server skips a version above its
+ *       own (MariaDB 11.4 also skips {@code /*!50700} to {@code /*!99999}) up to the first {@code *}{@code /}, but
+ *       nests one comment opened before it, even inside quotes ({@code /*!99999 '/*' *}{@code / x *}{@code /} ends
+ *       after {@code x}). So: a {@code /*} before the first closer, a token or comment that reaches past the first
+ *       closer, a closer elsewhere, or no closer at all; from the executable comment's opener on.</li>
  * </ul>
  * Both ways agree on every other token, so the tokens shown are the same under every sql_mode and either reading of
- * each executable comment. {@code "x"} is hidden as a string even where ANSI_QUOTES makes it a name.
+ * each executable comment. {@code "x"} is hidden as a string even where ANSI_QUOTES makes it a name. Tokens inside an
+ * executable comment do not end an {@code IDENTIFIED BY} or {@code PASSWORD =} before it: a server that skips the
+ * comment does not see them.
  *
  * <p>Linear: the lexer reads each char once, each string is scanned a second time at most once, and each outermost
- * executable comment is searched once for its first closer; past the first uncertainty nothing more is read.
+ * executable comment is searched once for its first closer; past the first uncertainty nothing more is read. Never
+ * longer than the text.
  */
 final class RedactedSql implements CommentListener {
 
@@ -310,7 +315,7 @@ final class RedactedSql implements CommentListener {
         for (int i = written; i < to; i++) {
             char c = text.charAt(i);
             if (!Lexer.isSpace(c)) {
-                out.append('?'); // what the lexer passed over without a token: an unterminated string
+                out.append('?'); // what the lexer passed over without a token: an unterminated string or name
                 break;
             }
             out.append(c);
