@@ -28,9 +28,9 @@ package dev.backupguard.classify;
  * executable comment do not end an {@code IDENTIFIED BY} or {@code PASSWORD =} before it: a server that skips the
  * comment does not see them.
  *
- * <p>Linear: the lexer reads each char once, each string is scanned a second time at most once, and each outermost
- * executable comment is searched once for its first closer; past the first uncertainty nothing more is read. Never
- * longer than the text.
+ * <p>Linear: the lexer reads each char once, each string is scanned for a backslash and, if it has one, for its end
+ * without escapes, and each outermost executable comment is searched once for its first closer; past the first
+ * uncertainty nothing more is read. Never longer than the text.
  */
 final class RedactedSql implements CommentListener {
 
@@ -193,13 +193,25 @@ final class RedactedSql implements CommentListener {
 
     private void string(int start, int stop) {
         passwordWord = false;
-        int withoutEscapes = Lexer.quotedEndWithoutBackslashEscapes(text, start);
-        extraReads += (withoutEscapes < 0 ? text.length() : withoutEscapes) - start;
-        if (withoutEscapes != stop) {
-            hideRest(start); // the sql_mode decides where this string ends, and so what follows it
-            return;
+        if (hasBackslash(start + 1, stop)) { // without one, the string ends at the same quote under every sql_mode
+            int withoutEscapes = Lexer.quotedEndWithoutBackslashEscapes(text, start);
+            extraReads += (withoutEscapes < 0 ? text.length() : withoutEscapes) - start;
+            if (withoutEscapes != stop) {
+                hideRest(start); // the sql_mode decides where this string ends, and so what follows it
+                return;
+            }
         }
         out.append('?');
+    }
+
+    private boolean hasBackslash(int from, int to) {
+        extraReads += to - from;
+        for (int i = from; i < to; i++) {
+            if (text.charAt(i) == '\\') {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void semicolon(int at) {

@@ -100,17 +100,17 @@ class RedactorTest {
     }
 
     /**
-     * Linear, proved by counting reads rather than by timing: the lexer reads each char once, a string is read a
-     * second time to find its end without backslash escapes, an executable comment's content once more to find its
-     * first closer, and the first uncertainty reads to the end once: at most four reads per char, however the text
-     * repeats.
+     * Linear, proved by counting reads rather than by timing: the lexer reads each char once, a string is read again
+     * for a backslash and, if it has one, once more to find its end without backslash escapes, an executable comment's
+     * content once more to find its first closer, and the first uncertainty reads to the end once: at most five reads
+     * per char, however the text repeats.
      */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"'\\'", "'a\\\\'", "\"x\\\"", "'", "`", "/*", "/*!40101 'a' ", "/*!40101 'a' */ ",
             "/*!1 */", "/*!99999 /*", "/*!40101 /*!40101 ", "-- x\n", "#'\n", "0.", "1e-", "IDENTIFIED BY ", "PASSWORD=("})
     void redactionReadsEachCharAFewTimesAtMost(String unit) {
         String text = unit.repeat(4096 / unit.length() + 1).substring(0, 4096);
-        assertThat(RedactedSql.charsRead(text)).isLessThanOrEqualTo(4L * text.length());
+        assertThat(RedactedSql.charsRead(text)).isLessThanOrEqualTo(5L * text.length());
         assertThat(Redactor.redact(text + unit.repeat(100_000))).hasSizeLessThanOrEqualTo(4096 + 3);
     }
 
