@@ -121,6 +121,8 @@ final class Lexer {
     /** A token began (even one cut short by the end of the text): the statement is not empty. */
     private boolean sawToken;
     private int flags;
+    /** Told where the comments are, for the redactor; null for classification. */
+    private CommentListener comments;
 
     /**
      * @param sql     the text, not null
@@ -387,10 +389,13 @@ final class Lexer {
                 }
             } else if (c == '*' && inExecutableComment && charAt(pos + 1) == '/') {
                 inExecutableComment = false;
+                if (comments != null) {
+                    comments.executableCommentClosed(pos);
+                }
                 pos += 2;
             } else if (c == '#') {
                 skipLineComment(pos + 1);
-            } else if (c == '-' && charAt(pos + 1) == '-' && (pos + 2 >= end || charAt(pos + 2) <= ' ')) {
+            } else if (c == '-' && charAt(pos + 1) == '-' && (pos + 2 >= end || isControlOrSpace(charAt(pos + 2)))) {
                 skipLineComment(pos + 2);
             } else {
                 return;
@@ -436,6 +441,9 @@ final class Lexer {
     }
 
     private void enterExecutableComment(int contentStart) {
+        if (comments != null) {
+            comments.executableCommentOpened(pos, contentStart);
+        }
         pos = contentStart;
         inExecutableComment = true;
     }
@@ -450,12 +458,18 @@ final class Lexer {
                 i++;
             } else if (c == '*' && sql.charAt(i + 1) == '/') {
                 if (!nested) {
+                    if (comments != null) {
+                        comments.comment(pos, i + 2);
+                    }
                     pos = i + 2;
                     return;
                 }
                 nested = false;
                 i++;
             }
+        }
+        if (comments != null) {
+            comments.comment(pos, limit);
         }
         pos = limit;
         if (limit < end) {
@@ -470,9 +484,15 @@ final class Lexer {
         for (int i = from; i + 1 < limit; i++) {
             if (sql.charAt(i) == '*' && sql.charAt(i + 1) == '/') {
                 noteHint(from, i);
+                if (comments != null) {
+                    comments.comment(pos, i + 2);
+                }
                 pos = i + 2;
                 return;
             }
+        }
+        if (comments != null) {
+            comments.comment(pos, limit);
         }
         pos = limit;
         if (limit < end) {
@@ -493,6 +513,9 @@ final class Lexer {
             return;
         }
         noteHint(from, i);
+        if (comments != null) {
+            comments.comment(pos, i);
+        }
         pos = i;
     }
 
@@ -547,12 +570,20 @@ final class Lexer {
         return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\u000B';
     }
 
+    /**
+     * What may follow {@code --} in a comment: a space or a control character (MySQL 8.4 manual, "Comments"), DEL
+     * included, as MariaDB 11.4 reads it ({@code SELECT 1 --<DEL> x} returns 1).
+     */
+    private static boolean isControlOrSpace(char c) {
+        return c <= ' ' || c == 0x7F;
+    }
+
     private static boolean isDigit(char c) {
         return c >= '0' && c <= '9';
     }
 
-    /** Lets the lexer continue after a top-level {@code ;} (splitting only). */
-    private void resumeAfterSemicolon() {
+    /** Lets the lexer continue after a top-level {@code ;} (splitting and redaction). */
+    void resumeAfterSemicolon() {
         atSemicolon = false;
         sawToken = false;
         type = BEFORE_FIRST;
@@ -808,6 +839,39 @@ final class Lexer {
     /** How many chars of the text the lexer has consumed: for tests that prove a bounded prefix is read. */
     int charsRead() {
         return pos;
+    }
+
+    // ---------------------------------------------------------------- what the redactor asks
+
+    /** Listens for the comments the lexer skips from now on ({@link RedactedSql}). */
+    void listen(CommentListener listener) {
+        comments = listener;
+    }
+
+    /** Where the current token starts; at {@link #END} after a {@code ;}, where that {@code ;} is. */
+    int tokenStart() {
+        return start;
+    }
+
+    /** Just past the current token (past the {@code ;} that ended the statement). */
+    int tokenStop() {
+        return stop;
+    }
+
+    /** The statement ended at a top-level {@code ;} (see {@link #resumeAfterSemicolon()}). */
+    boolean atSemicolon() {
+        return atSemicolon;
+    }
+
+    /**
+     * Where the string or name quoted at {@code open} ends when backslashes do not escape, as under the sql_mode
+     * NO_BACKSLASH_ESCAPES or for a name in double quotes under ANSI_QUOTES: just past its closing quote, or -1 when
+     * the text ends first. The same scan as the lexer's own, with backslash escapes off.
+     */
+    static int quotedEndWithoutBackslashEscapes(String sql, int open) {
+        Lexer lexer = new Lexer(sql, false);
+        lexer.pos = open;
+        return lexer.quoted(sql.charAt(open), STRING, false) == END ? -1 : lexer.stop;
     }
 
     /** Marks the statement malformed (a recognizer found something the grammar does not allow). */

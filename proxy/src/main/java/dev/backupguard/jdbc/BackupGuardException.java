@@ -1,6 +1,5 @@
 package dev.backupguard.jdbc;
 
-import dev.backupguard.classify.Redactor;
 import dev.backupguard.protocol.Finding;
 import dev.backupguard.protocol.Rule;
 
@@ -20,10 +19,7 @@ public final class BackupGuardException extends SQLException {
     private final transient Finding finding;
 
     public BackupGuardException(Finding finding, boolean redact) {
-        super(redact ? new Finding(finding.rule(), finding.outcome(), finding.position(),
-                Redactor.redact(finding.statement()), finding.detail()).refusalMessage()
-                : finding.refusalMessage(),
-                finding.rule().sqlState(), VENDOR_CODE);
+        super((redact ? finding.redacted() : finding).refusalMessage(), finding.rule().sqlState(), VENDOR_CODE);
         this.finding = finding;
     }
 

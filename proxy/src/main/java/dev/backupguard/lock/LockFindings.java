@@ -35,10 +35,12 @@ final class LockFindings {
         publish(r, new Finding(rule, outcome, r.position(), r.what(), detail));
     }
 
+    /** The statement is the job's own text (its FLUSH TABLES WITH READ LOCK may carry comments): redacted if set so. */
     private static void publish(LockRequest r, Finding f) {
-        LOG.warn("{}", f.message());
+        Finding shown = r.redact() ? f.redacted() : f;
+        LOG.warn("{}", shown.message());
         if (r.telemetry().wants(GuardEvent.RuleApplied.class)) {
-            r.telemetry().publish(new GuardEvent.RuleApplied(r.origin().get(), f));
+            r.telemetry().publish(new GuardEvent.RuleApplied(r.origin().get(), shown));
         }
     }
 

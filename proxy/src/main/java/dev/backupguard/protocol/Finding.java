@@ -40,6 +40,11 @@ public record Finding(Rule rule, Outcome outcome, long position, String statemen
                 + detail + ". Safe alternative: " + rule.safeAlternative() + ". Statement: " + abbreviate(statement);
     }
 
+    /** This finding with its statement's literals and comments redacted (its detail quotes SQL redacted already). */
+    public Finding redacted() {
+        return new Finding(rule, outcome, position, dev.backupguard.classify.Redactor.redact(statement), detail);
+    }
+
     /**
      * SQL quoted inside a detail: literals redacted whatever {@code backupguard.redact} says, because a detail is
      * prose that every sink shows; the unredacted text stays in {@link #statement()} for those who turn redaction off.

@@ -2,6 +2,8 @@ package dev.backupguard.classify;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.FieldSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,7 +16,7 @@ class RedactorTest {
             SELECT * FROM t1 JOIN binlog_000002 ON t1.id = 7         | SELECT * FROM t1 JOIN binlog_000002 ON t1.id = ?
             INSERT INTO t VALUES (0x1F, X'ABCD', b'101', -3.5e10)    | INSERT INTO t VALUES (?, X?, b?, -?)
             SELECT /*!40001 SQL_NO_CACHE */ * FROM `t 1`             | SELECT /*!40001 SQL_NO_CACHE */ * FROM `t 1`
-            SELECT 'it\\'s', "dq", 'a''b' FROM DUAL                   | SELECT ?, ?, ? FROM DUAL
+            SELECT "dq", 'a''b', 'a\\\\' FROM DUAL                   | SELECT ?, ?, ? FROM DUAL
             CREATE USER u IDENTIFIED BY 'pw1'                        | CREATE USER u IDENTIFIED BY ?
             CREATE USER u IDENTIFIED BY sEcReT REQUIRE SSL           | CREATE USER u IDENTIFIED BY ? REQUIRE SSL
             ALTER USER u IDENTIFIED BY `sEcReT`                      | ALTER USER u IDENTIFIED BY ?
@@ -42,6 +44,74 @@ class RedactorTest {
     @Test
     void anUnterminatedQuoteHidesTheRest() {
         assertThat(Redactor.redact("SELECT 'open secret")).isEqualTo("SELECT ?");
+    }
+
+    /** Each planted literal is a literal on the real server too: {@code PlantedSecretsIT} proves it on MariaDB. */
+    @ParameterizedTest(name = "{0}")
+    @FieldSource("dev.backupguard.classify.PlantedLiterals#CASES")
+    void aPlantedLiteralIsHiddenWhateverSurroundsIt(PlantedLiterals planted) {
+        String marker = planted.marker(PlantedLiterals.CASES.indexOf(planted), 20_251_202L);
+        String redacted = Redactor.redact(planted.sql(marker));
+        for (String form : planted.forms(marker)) {
+            assertThat(redacted).as(planted.sql(marker)).doesNotContain(form);
+        }
+        assertThat(redacted).startsWith("SELECT");
+        assertThat(Redactor.redact(redacted)).as("idempotent").isEqualTo(redacted);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '~', textBlock = """
+            SELECT /* the s3cret plan */ a FROM t                   | SELECT /*?*/ a FROM t
+            SELECT a FROM t # s3cret                                 | SELECT a FROM t #?
+            SELECT a -- s3cret                                       | SELECT a -- ?
+            SELECT a /* s3cret                                       | SELECT a /*?
+            SELECT /**/ a #                                          | SELECT /**/ a #
+            SELECT /*+ SET_VAR(sort_buffer_size = 16777216) */ a     | SELECT /*?*/ a
+            SELECT /*!40101 a, 's3cret', */ b                        | SELECT /*!40101 a, ?, */ b
+            SELECT /*M!100101 a, 's3cret' */ b                       | SELECT /*M!100101 a, ? */ b
+            SELECT /*! a, 's3cret' */ b                              | SELECT /*! a, ? */ b
+            SELECT /*!5 s3cret */ b                                  | SELECT /*!? s3cret */ b
+            SELECT /*!40101 a /* s3cret */ b */ c                    | SELECT ?
+            SELECT /*!40101 a -- s3cret */ b                         | SELECT ?
+            SELECT /*!40101 'a*/b' */ c                              | SELECT ?
+            SELECT /*!40101 s3cret                                   | SELECT ?
+            SELECT /*!40101 a */ b */ 'c'                            | SELECT /*!40101 a */ b */ ?
+            """)
+    void commentsHideTheirContentAndExecutableCommentsAreSql(String sql, String expected) {
+        assertThat(Redactor.redact(sql)).isEqualTo(expected);
+        assertThat(Redactor.redact(expected)).as("idempotent").isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '~', textBlock = """
+            SELECT 'it\\'s', 's3cret' FROM t                         | SELECT ?
+            SELECT 'C:\\', 's3cret' FROM t                           | SELECT ?
+            SELECT "x\\", 's3cret' FROM t                            | SELECT ?
+            SELECT 'a\\\\', 'b' FROM t                               | SELECT ?, ? FROM t
+            SELECT 'a\\nb', 'b' FROM t                               | SELECT ?, ? FROM t
+            SELECT `it's`, 'b' FROM `x\\`                            | SELECT `it's`, ? FROM `x\\`
+            SELECT 1; SELECT 's3cret'; SELECT 2                      | SELECT ?; SELECT ?; SELECT ?
+            SELECT 5--'s3cret'                                       | SELECT ?--?
+            SELECT @a := 1.5e-3, .5, 1.2.3, 0x1F, 1e+9               | SELECT @a := ?, .?, ?, ?, ?
+            """)
+    void whereTheSqlModeDecidesWhereAStringEndsTheRestIsHidden(String sql, String expected) {
+        assertThat(Redactor.redact(sql)).isEqualTo(expected);
+        assertThat(Redactor.redact(expected)).as("idempotent").isEqualTo(expected);
+    }
+
+    /**
+     * Linear, proved by counting reads rather than by timing: the lexer reads each char once, a string is read again
+     * for a backslash and, if it has one, once more to find its end without backslash escapes, an executable comment's
+     * content once more to find its first closer, and the first uncertainty reads to the end once: at most five reads
+     * per char, however the text repeats.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"'\\'", "'a\\\\'", "\"x\\\"", "'", "`", "/*", "/*!40101 'a' ", "/*!40101 'a' */ ",
+            "/*!1 */", "/*!99999 /*", "/*!40101 /*!40101 ", "-- x\n", "#'\n", "0.", "1e-", "IDENTIFIED BY ", "PASSWORD=("})
+    void redactionReadsEachCharAFewTimesAtMost(String unit) {
+        String text = unit.repeat(4096 / unit.length() + 1).substring(0, 4096);
+        assertThat(RedactedSql.charsRead(text)).isLessThanOrEqualTo(5L * text.length());
+        assertThat(Redactor.redact(text + unit.repeat(100_000))).hasSizeLessThanOrEqualTo(4096 + 3);
     }
 
     @Test

@@ -35,16 +35,33 @@ public final class Summary {
     }
 
     public static String sql(String text, boolean redact) {
-        // SHOW statements carry LIKE patterns and names, never data ('binlog_snapshot_%' says what was read);
-        // autocommit and isolation values are protocol, not data.
-        String t = redact && !noData(text) ? Redactor.redact(text) : text;
+        String t = text;
+        if (redact) {
+            String redacted = Redactor.redact(text);
+            t = onlyProtocolValue(text, redacted) ? text : redacted;
+        }
         t = t.strip().replaceAll("\\s+", " ");
         return t.length() <= 160 ? t : t.substring(0, 160) + "...";
     }
 
-    private static boolean noData(String text) {
+    /**
+     * A SHOW statement's LIKE pattern says what was read ({@code 'binlog_snapshot_%'}), and the value of SET autocommit
+     * or of the isolation level is protocol: shown when it is the statement's only literal, at its end. Anything else
+     * hidden there (a second statement, a comment, a WHERE clause) keeps the whole text redacted.
+     */
+    private static boolean onlyProtocolValue(String text, String redacted) {
         Kind k = Classifier.classify(text).kind();
-        return k.name().startsWith("SHOW_") || k == Kind.SET_AUTOCOMMIT || k == Kind.SET_TRANSACTION_ISOLATION;
+        String r = redacted.strip();
+        int literal = r.indexOf('?');
+        if (literal < 0) {
+            return true; // nothing was hidden
+        }
+        if (literal != r.length() - 1) {
+            return false;
+        }
+        String before = r.substring(0, literal).stripTrailing().toUpperCase(java.util.Locale.ROOT);
+        return k.name().startsWith("SHOW_") ? before.endsWith(" LIKE")
+                : (k == Kind.SET_AUTOCOMMIT || k == Kind.SET_TRANSACTION_ISOLATION) && before.endsWith("=");
     }
 
     private String at(long micros) {
