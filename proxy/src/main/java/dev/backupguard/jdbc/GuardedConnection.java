@@ -16,6 +16,7 @@ import dev.backupguard.protocol.Plan;
 import dev.backupguard.protocol.Result;
 import dev.backupguard.protocol.SessionProtocol;
 import dev.backupguard.protocol.Step;
+import dev.backupguard.telemetry.GuardEvent.ConnectionLost.NoticedBy;
 import dev.backupguard.telemetry.GuardEvent.StatementStep.Action;
 import dev.backupguard.telemetry.SessionRecorder;
 import dev.backupguard.telemetry.Telemetry;
@@ -165,7 +166,11 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
         try {
             return executeChecked(job, action);
         } catch (SQLException e) {
-            throw release.abortedBy() == null ? e : aborted(e);
+            if (release.abortedBy() != null) {
+                throw aborted(e);
+            }
+            lostIf(job, e);
+            throw e;
         }
     }
 
@@ -236,6 +241,9 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
             } else if (step instanceof Step.CompleteCoordinates) {
                 completeCoordinates();
             } else if (step instanceof Step.Answer a) {
+                if (endsTransaction(job) && deadBeforeAbsorbing(job)) {
+                    return action.run(null); // the driver answers for the dead connection, with its own error
+                }
                 result = action.answer(a.result());
                 recordNotSent(job, Action.ABSORBED);
             } else if (step instanceof Step.AnswerCoordinates a) {
@@ -319,6 +327,9 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
             }
         } catch (SQLException e) {
             report(protocol.failed(st, e.getErrorCode()));
+            if (ConnectionLoss.is(e)) {
+                throw e; // the server released with the session what a recovery would: the driver's error
+            }
             if (st == SessionProtocol.RESTORE_BINLOG) {
                 // Never hand back a connection whose writes would not reach the binlog (replicas would diverge).
                 LOG.error("backup-guard could not switch binary logging back on for this session; closing it");
@@ -445,6 +456,72 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
             recording = false;
             recorder.sessionEnded(protocol.verdict(), how);
         }
+    }
+
+    // =================================================================== the server closed the connection
+
+    /**
+     * When {@code e} says the server closed the connection (KILL, a restart, a network failure) during a backup
+     * session: the session ends there, not consistent (it did not finish), with a connection_lost event instead of the
+     * releases the guard could not send; from then on every call goes to the driver, which answers as it does for a
+     * dead connection. Returns whether it was so.
+     */
+    private boolean lostIf(Statement st, SQLException e) {
+        if (!recording || degraded || !ConnectionLoss.is(e)) {
+            return false;
+        }
+        lost(st, e, NoticedBy.STATEMENT_FAILED);
+        return true;
+    }
+
+    /**
+     * A COMMIT or ROLLBACK the guard would absorb (the snapshot stays open) on a connection the server closed must
+     * fail as the driver fails it, not answer OK for a transaction that no longer exists. Both drivers know a
+     * connection whose last call failed is closed (no round trip); otherwise one ping ({@code isValid}), as the
+     * job's own COMMIT would have cost one. Not while a result set is open: Connector/J cannot ping under a stream.
+     */
+    private boolean deadBeforeAbsorbing(Statement job) {
+        if (!recording) {
+            return false;
+        }
+        boolean dead;
+        try {
+            dead = delegate.isClosed()
+                    || (protocol.openResultSets() == 0 && !delegate.isValid(0) && delegate.isClosed());
+        } catch (SQLException e) {
+            dead = ConnectionLoss.is(e);
+        }
+        if (dead) {
+            lost(job, null, NoticedBy.VALIDITY_CHECK);
+        }
+        return dead;
+    }
+
+    private static boolean endsTransaction(Statement st) {
+        return st.kind() == Kind.COMMIT || st.kind() == Kind.ROLLBACK
+                || (st.kind() == Kind.SET_AUTOCOMMIT && st.isAutocommitOn());
+    }
+
+    /**
+     * The moment: the lock guard's watchdog may have found the connection gone earlier (it looks while the global
+     * read lock is held), else now. The lock, the snapshot and every session setting went with the server session.
+     */
+    private void lost(Statement st, SQLException cause, NoticedBy by) {
+        long now = System.nanoTime();
+        long seen = lockSession.lostAt();
+        boolean watchdogFirst = seen != 0 && seen < now;
+        boolean lock = protocol.holdsGlobalLock();
+        boolean snapshot = protocol.inSnapshot();
+        String held = lock && snapshot ? "the global read lock held and the snapshot open"
+                : lock ? "the global read lock held" : snapshot ? "the snapshot open" : "the backup under way";
+        report(protocol.connectionLost(st.sql(), "the server closed the connection"
+                + (cause == null ? " (Connection.isValid failed)" : " (SQLState " + cause.getSQLState() + ")")
+                + " with " + held + ": the backup session did not finish"));
+        recording = false;
+        degraded = true; // nothing is planned for a session that no longer exists
+        lockSession.end();
+        recorder.connectionLost(protocol.verdict(), watchdogFirst ? seen : now,
+                watchdogFirst ? NoticedBy.LOCK_GUARD : by, st, cause);
     }
 
     /** What the lock guard needs; it refers to nothing that keeps this connection reachable (see SessionRelease). */
@@ -876,6 +953,9 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
                 try {
                     sendGuarded(i.statement());
                 } catch (SQLException e) {
+                    if (lostIf(i.statement(), e)) {
+                        return; // the server released everything with the session
+                    }
                     LOG.warn("backup-guard could not release the backup session's locks before closing: {}",
                             e.getMessage());
                     break;

@@ -67,7 +67,16 @@ public enum Rule {
             "read only the coordinates under the lock; dump transactional tables in the snapshot"),
     PRIVILEGE("privilege", "I4", Severity.CONSISTENCY, "42000",
             "the backup user lacks a privilege the safe protocol needs",
-            "GRANT RELOAD, PROCESS ON *.* to the backup user, or use a server that reports snapshot coordinates");
+            "GRANT RELOAD, PROCESS ON *.* to the backup user, or use a server that reports snapshot coordinates"),
+    /**
+     * Not a rule a job can break, a fact the verdict must carry: the server closed the backup connection (KILL, a
+     * restart, a network failure) before the session ended, and its snapshot and locks went with it. Judged whatever
+     * the rule's mode, since a dump that did not finish is never consistent.
+     */
+    CONNECTION_LOST("connection-lost", "I2", Severity.CONSISTENCY, "08S01",
+            "the server closed the backup connection before the backup session ended: the snapshot and every lock of "
+                    + "the session are gone, so the dump did not finish",
+            "run the backup again on a new connection");
 
     /** Whether a violation breaks the dump's consistency or only burdens the server. */
     public enum Severity { CONSISTENCY, SERVER_IMPACT }

@@ -48,7 +48,12 @@ class TraceFileSinkTest {
         Map<String, Object> query = (Map<String, Object>) ((List<?>) events.get(11).get("long_queries")).get(0);
         assertThat(query).containsEntry("id", 99L).containsEntry("seconds", 75L)
                 .containsEntry("info", "UPDATE orders SET note = ? WHERE id = ?");
-        assertThat(events.get(15)).containsEntry("consistent", true).containsEntry("reasons", List.of())
+        assertThat(events.get(15)).containsEntry("noticed_by", "lock_guard")
+                .containsEntry("statement", "SELECT * FROM orders").containsEntry("sql_state", "08S01")
+                .containsEntry("error_code", 0L).containsEntry("error", "Communications link failure")
+                .containsEntry("locks", List.of("global_read_lock")).containsEntry("global_lock_hold_us", 900_000L)
+                .containsEntry("snapshot_open", true);
+        assertThat(events.get(16)).containsEntry("consistent", true).containsEntry("reasons", List.of())
                 .containsEntry("global_lock_wait_us", 1500L).containsEntry("rows_read", 1004L);
         assertThat(String.join("\n", lines)).doesNotContain(SampleEvents.SECRET);
         // Six fraction digits always, so times sort as text.
