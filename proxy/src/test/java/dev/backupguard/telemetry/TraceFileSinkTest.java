@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -70,6 +71,25 @@ class TraceFileSinkTest {
         }
         assertThat(JsonText.object(Files.readString(file).strip())).containsEntry("binlog_file", null)
                 .containsEntry("binlog_position", null).containsEntry("isolation", "READ COMMITTED");
+    }
+
+    @Test
+    void aNewTraceIsReadableByItsOwnerOnlyLikeTheCoordinatesFile() throws IOException {
+        Path trace = dir.resolve("new/trace.jsonl");
+        Path coordinates = dir.resolve("new/coordinates.json");
+        try (TraceFileSink sink = new TraceFileSink(trace, 10, true);
+             CoordinatesFileSink c = new CoordinatesFileSink(coordinates)) {
+            sink.accept(SampleEvents.summary(true));
+            c.accept(SampleEvents.all().get(4));
+            assertThat(sink.flush(Duration.ofSeconds(10)) && c.flush(Duration.ofSeconds(10))).isTrue();
+        }
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(trace))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(coordinates))).isEqualTo("rw-------");
+        // An existing trace keeps the permissions its operator gave it.
+        Path shared = dir.resolve("shared.jsonl");
+        Files.createFile(shared, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")));
+        new TraceFileSink(shared, 10, true).close();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(shared))).isEqualTo("rw-r-----");
     }
 
     @Test
