@@ -20,9 +20,14 @@ public final class BackupGuardException extends SQLException {
     private final transient Finding finding;
 
     public BackupGuardException(Finding finding, boolean redact) {
+        this(finding, redact, finding.rule().safeAlternative());
+    }
+
+    /** With a safe alternative of its own, where the rule's general one would not help. */
+    public BackupGuardException(Finding finding, boolean redact, String safeAlternative) {
         super(redact ? new Finding(finding.rule(), finding.outcome(), finding.position(),
-                Redactor.redact(finding.statement()), finding.detail()).refusalMessage()
-                : finding.refusalMessage(),
+                Redactor.redact(finding.statement()), finding.detail()).refusalMessage(safeAlternative)
+                : finding.refusalMessage(safeAlternative),
                 finding.rule().sqlState(), VENDOR_CODE);
         this.finding = finding;
     }

@@ -36,10 +36,11 @@ public final class GlobalReadLock implements GlobalReadLockGuard {
         if (session.holdsGlobalLock()) {
             return ftwrl.send(); // already held by this session: the server answers at once, the hold goes on
         }
-        SideConnection side = openSide(r);
+        Side opened = openSide(r);
+        SideConnection side = opened.connection();
         boolean held = false;
         try {
-            Preflight.check(r, side);
+            Preflight.check(r, side, opened.missing());
             T value = BoundedWait.acquire(r, side, ftwrl, true);
             held = true;
             long token = session.held(side, System.nanoTime());
@@ -57,9 +58,10 @@ public final class GlobalReadLock implements GlobalReadLockGuard {
         if (r.session().holdsGlobalLock()) {
             return flush.send();
         }
-        SideConnection side = openSide(r);
+        Side opened = openSide(r);
+        SideConnection side = opened.connection();
         try {
-            Preflight.check(r, side);
+            Preflight.check(r, side, opened.missing());
             return BoundedWait.acquire(r, side, flush, false);
         } finally {
             if (side != null) {
@@ -101,16 +103,21 @@ public final class GlobalReadLock implements GlobalReadLockGuard {
         BoundedWait.restoreLockWaitTimeout(r);
     }
 
-    private static SideConnection openSide(LockRequest r) {
+    /** The side connection for one FTWRL, or (connection null) why there is none, for the messages. */
+    private record Side(SideConnection connection, String missing) {
+    }
+
+    private static Side openSide(LockRequest r) {
         if (r.side() == null || r.side() == ConnectionSource.NONE) {
-            return null;
+            return new Side(null, "this connection has no source of side connections");
         }
         try {
-            return SideConnection.open(r);
+            return new Side(SideConnection.open(r), null);
         } catch (SQLException | RuntimeException e) {
             LockFindings.LOG.warn("backup-guard could not open a side connection for the lock guard ({}); only "
                     + "lock_wait_timeout bounds FLUSH TABLES WITH READ LOCK", e.toString());
-            return null;
+            return new Side(null, "the lock guard could not open its side connection (" + (e instanceof SQLException s
+                    ? LockFindings.serverError(s, r.redact()) : e.toString()) + ")");
         }
     }
 }
