@@ -95,7 +95,10 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
         this.telemetry = telemetry;
         this.recorder = new SessionRecorder(telemetry, settings.telemetry().redact(), protocol);
         this.multiStatements = multiStatements;
-        this.release = new SessionRelease(delegate, protocol, lockSession);
+        this.release = new SessionRelease(delegate, protocol, lockSession, telemetry);
+        if (telemetry.needsRelease()) {
+            release.watch(this); // files of its own: released even if the connection is dropped without close()
+        }
         // JDBC drivers keep autocommit locally: no round trip.
         protocol.initialAutoCommit(delegate.getAutoCommit());
         String lowerUser = user == null ? null : user.toLowerCase(java.util.Locale.ROOT);
