@@ -96,9 +96,6 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
         this.recorder = new SessionRecorder(telemetry, settings.telemetry().redact(), protocol);
         this.multiStatements = multiStatements;
         this.release = new SessionRelease(delegate, protocol, lockSession, telemetry);
-        if (telemetry.needsRelease()) {
-            release.watch(this); // files of its own: released even if the connection is dropped without close()
-        }
         // JDBC drivers keep autocommit locally: no round trip.
         protocol.initialAutoCommit(delegate.getAutoCommit());
         String lowerUser = user == null ? null : user.toLowerCase(java.util.Locale.ROOT);
@@ -115,6 +112,9 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
             } catch (SQLException | RuntimeException e) {
                 // A driver without client info cannot name the application; the other rules still apply.
             }
+        }
+        if (telemetry.needsRelease()) {
+            release.watch(this); // files of its own: released even if the connection is dropped without close()
         }
     }
 
@@ -518,7 +518,7 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
         String held = lock && snapshot ? "the global read lock held and the snapshot open"
                 : lock ? "the global read lock held" : snapshot ? "the snapshot open" : "the backup under way";
         report(protocol.connectionLost(st.sql(), "the server closed the connection"
-                + (cause == null ? " (Connection.isValid failed)" : " (SQLState " + cause.getSQLState() + ")")
+                + (cause == null ? " (the driver reports it closed)" : " (SQLState " + cause.getSQLState() + ")")
                 + " with " + held + ": the backup session did not finish"));
         recording = false;
         degraded = true; // nothing is planned for a session that no longer exists

@@ -29,9 +29,6 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -90,16 +87,10 @@ class ConnectionLostIT {
             beforeKill = System.nanoTime();
             server.execute("KILL " + jobId);
             // The lock guard's watchdog finds the connection gone and closes its side connection.
-            awaitState("the lock guard to see the connection gone", () -> !exists(side));
+            TelemetryIT.awaitCondition("the lock guard to see the connection gone", () -> !exists(side));
 
             beforeNextCall = System.nanoTime();
-            SQLException readError = catchThrowableOfType(SQLException.class, () -> read(job, "SELECT * FROM customers"));
-            assertDriverConnectionError(readError);
-            SQLException commitError = catchThrowableOfType(SQLException.class, job::commit);
-            assertDriverClosedConnectionError(driver, commitError);
-            job.close();
-            recording.stop();
-            recording.dump(sinks.jfr);
+            goesOnAfterTheKill(driver, job, recording, sinks);
         }
 
         List<Map<String, Object>> events = sinks.trace();
@@ -135,15 +126,9 @@ class ConnectionLostIT {
             assertThat(read(job, "SELECT * FROM orders")).isEqualTo(2);
 
             server.execute("KILL " + jobId);
-            awaitState("the server to drop the connection", () -> !exists(jobId));
+            TelemetryIT.awaitCondition("the server to drop the connection", () -> !exists(jobId));
 
-            SQLException readError = catchThrowableOfType(SQLException.class, () -> read(job, "SELECT * FROM customers"));
-            assertDriverConnectionError(readError);
-            SQLException commitError = catchThrowableOfType(SQLException.class, job::commit);
-            assertDriverClosedConnectionError(driver, commitError);
-            job.close();
-            recording.stop();
-            recording.dump(sinks.jfr);
+            goesOnAfterTheKill(driver, job, recording, sinks);
         }
 
         List<Map<String, Object>> events = sinks.trace();
@@ -170,7 +155,7 @@ class ConnectionLostIT {
         assertThat(read(job, "SELECT * FROM orders")).isEqualTo(2);
 
         server.execute("KILL " + jobId);
-        awaitState("the server to drop the connection", () -> !exists(jobId));
+        TelemetryIT.awaitCondition("the server to drop the connection", () -> !exists(jobId));
 
         SQLException commitError = catchThrowableOfType(SQLException.class, job::commit);
         assertDriverClosedConnectionError(driver, commitError);
@@ -215,6 +200,21 @@ class ConnectionLostIT {
                 .singleElement().satisfies(e -> assertThat(e.getBoolean("consistent")).isFalse());
         assertThat(counter("ConnectionsLost")).isEqualTo(lostBefore + 1);
         assertThat(Files.readString(slf4jLog())).contains("WARN dev.backupguard.events - event=connection_lost conn=" + jobId + " ");
+    }
+
+    /**
+     * The job goes on after the kill: its next read fails with the driver's own connection error (not one of the
+     * guard's), its commit() as the driver fails it on a closed connection, and it closes the connection.
+     */
+    private static void goesOnAfterTheKill(JdbcDriver driver, Connection job, Recording recording, Sinks sinks)
+            throws Exception {
+        SQLException readError = catchThrowableOfType(SQLException.class, () -> read(job, "SELECT * FROM customers"));
+        assertDriverConnectionError(readError);
+        SQLException commitError = catchThrowableOfType(SQLException.class, job::commit);
+        assertDriverClosedConnectionError(driver, commitError);
+        job.close();
+        recording.stop();
+        recording.dump(sinks.jfr);
     }
 
     private static void assertDriverConnectionError(SQLException e) {
@@ -301,16 +301,6 @@ class ConnectionLostIT {
         String file = System.getProperty("org.slf4j.simpleLogger.logFile");
         assertThat(file).as("the failsafe configuration sends SLF4J to a file (tests/pom.xml)").isNotBlank();
         return Path.of(file);
-    }
-
-    private static void awaitState(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-        }
     }
 
     /** The job connection's own trace, coordinates file and JFR dump. */
