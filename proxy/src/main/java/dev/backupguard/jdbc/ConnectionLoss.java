@@ -1,5 +1,9 @@
 package dev.backupguard.jdbc;
 
+import dev.backupguard.classify.Kind;
+import dev.backupguard.classify.Statement;
+
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
@@ -20,6 +24,35 @@ import java.sql.SQLRecoverableException;
 final class ConnectionLoss {
 
     private ConnectionLoss() {
+    }
+
+    /**
+     * Whether the driver knows its connection is dead. Both drivers mark a connection whose call failed so as closed
+     * (no round trip); otherwise one ping ({@code isValid}), and only a ping that failed and made the driver close
+     * the connection counts (as both drivers do). No ping while a result set is open: Connector/J cannot ping under
+     * a streaming result set, and aborts the connection when it tries.
+     */
+    static boolean dead(Connection driver, boolean resultSetOpen) {
+        try {
+            return driver.isClosed() || (!resultSetOpen && !driver.isValid(0) && driver.isClosed());
+        } catch (SQLException e) {
+            return is(e);
+        }
+    }
+
+    /** The job's calls that end the transaction, which the guard absorbs inside a snapshot. */
+    static boolean endsTransaction(Statement st) {
+        return st.kind() == Kind.COMMIT || st.kind() == Kind.ROLLBACK
+                || (st.kind() == Kind.SET_AUTOCOMMIT && st.isAutocommitOn());
+    }
+
+    /** The connection-lost verdict's words: why it is known, and what the server dropped with the session. */
+    static String detail(SQLException cause, boolean globalLock, boolean snapshot) {
+        String held = globalLock && snapshot ? "the global read lock held and the snapshot open"
+                : globalLock ? "the global read lock held" : snapshot ? "the snapshot open" : "the backup under way";
+        return "the server closed the connection"
+                + (cause == null ? " (the driver reports it closed)" : " (SQLState " + cause.getSQLState() + ")")
+                + " with " + held + ": the backup session did not finish";
     }
 
     /** Whether {@code e}, or an SQLException it was caused by, says the connection is gone. */

@@ -244,7 +244,7 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
             } else if (step instanceof Step.CompleteCoordinates) {
                 completeCoordinates();
             } else if (step instanceof Step.Answer a) {
-                if (endsTransaction(job) && deadBeforeAbsorbing(job)) {
+                if (deadBeforeAbsorbing(job)) {
                     return action.run(null); // the driver answers for the dead connection, with its own error
                 }
                 result = action.answer(a.result());
@@ -479,30 +479,15 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
 
     /**
      * A COMMIT or ROLLBACK the guard would absorb (the snapshot stays open) on a connection the server closed must
-     * fail as the driver fails it, not answer OK for a transaction that no longer exists. Both drivers know a
-     * connection whose last call failed is closed (no round trip); otherwise one ping ({@code isValid}), as the
-     * job's own COMMIT would have cost one. Not while a result set is open: Connector/J cannot ping under a stream.
+     * fail as the driver fails it, not answer OK for a transaction that no longer exists (see ConnectionLoss#dead).
      */
     private boolean deadBeforeAbsorbing(Statement job) {
-        if (!recording) {
+        if (!recording || !ConnectionLoss.endsTransaction(job)
+                || !ConnectionLoss.dead(delegate, protocol.openResultSets() > 0)) {
             return false;
         }
-        boolean dead;
-        try {
-            dead = delegate.isClosed()
-                    || (protocol.openResultSets() == 0 && !delegate.isValid(0) && delegate.isClosed());
-        } catch (SQLException e) {
-            dead = ConnectionLoss.is(e);
-        }
-        if (dead) {
-            lost(job, null, NoticedBy.VALIDITY_CHECK);
-        }
-        return dead;
-    }
-
-    private static boolean endsTransaction(Statement st) {
-        return st.kind() == Kind.COMMIT || st.kind() == Kind.ROLLBACK
-                || (st.kind() == Kind.SET_AUTOCOMMIT && st.isAutocommitOn());
+        lost(job, null, NoticedBy.VALIDITY_CHECK);
+        return true;
     }
 
     /**
@@ -513,13 +498,8 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
         long now = System.nanoTime();
         long seen = lockSession.lostAt();
         boolean watchdogFirst = seen != 0 && seen < now;
-        boolean lock = protocol.holdsGlobalLock();
-        boolean snapshot = protocol.inSnapshot();
-        String held = lock && snapshot ? "the global read lock held and the snapshot open"
-                : lock ? "the global read lock held" : snapshot ? "the snapshot open" : "the backup under way";
-        report(protocol.connectionLost(st.sql(), "the server closed the connection"
-                + (cause == null ? " (the driver reports it closed)" : " (SQLState " + cause.getSQLState() + ")")
-                + " with " + held + ": the backup session did not finish"));
+        report(protocol.connectionLost(st.sql(),
+                ConnectionLoss.detail(cause, protocol.holdsGlobalLock(), protocol.inSnapshot())));
         recording = false;
         degraded = true; // nothing is planned for a session that no longer exists
         lockSession.end();
