@@ -27,7 +27,8 @@ class ConnectionLossTest {
     @Test
     void sqlStateClass08AndTheConnectionExceptionTypesMeanTheConnectionIsGone() {
         // MariaDB Connector/J 3.5: the first call after the kill, then every later one.
-        assertThat(ConnectionLoss.is(new SQLNonTransientConnectionException("(conn=6) Socket error", "08000", -1))).isTrue();
+        assertThat(ConnectionLoss.is(new SQLNonTransientConnectionException("(conn=6) Socket error", "08000", -1)))
+                .isTrue();
         assertThat(ConnectionLoss.is(new SQLNonTransientConnectionException("(conn=6) Connection is closed", "08000",
                 1220))).isTrue();
         // MySQL Connector/J 9: CommunicationsException is a SQLRecoverableException with 08S01.

@@ -115,7 +115,8 @@ class SessionRecorderTest {
                 "session_summary");
         GuardEvent.ConnectionLost lost = only(GuardEvent.ConnectionLost.class);
         assertThat(lost.origin().nanos()).isEqualTo(lostAt);
-        assertThat(lost.globalLockHoldMicros()).isEqualTo((lostAt - acquired) / 1000).isLessThan((later - acquired) / 1000);
+        assertThat(lost.globalLockHoldMicros()).isEqualTo((lostAt - acquired) / 1000)
+                .isLessThan((later - acquired) / 1000);
         assertThat(lost.locks()).containsExactly(GuardEvent.LockKind.GLOBAL_READ_LOCK);
         assertThat(lost.snapshotOpen()).isTrue();
         assertThat(lost.statement()).isEqualTo("SELECT * FROM t2");

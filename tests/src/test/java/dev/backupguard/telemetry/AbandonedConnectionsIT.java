@@ -37,7 +37,8 @@ class AbandonedConnectionsIT {
     @Test
     void anAbandonedConnectionsTraceWriterStopsOnceItIsCollected(MariaDbServer server) throws Exception {
         String db = server.createDatabase(MariaDbServer.databaseNameFor(AbandonedConnectionsIT.class));
-        server.execute("CREATE TABLE " + db + ".t (id INT PRIMARY KEY) ENGINE=InnoDB", "INSERT INTO " + db + ".t VALUES (1)");
+        server.execute("CREATE TABLE " + db + ".t (id INT PRIMARY KEY) ENGINE=InnoDB",
+                "INSERT INTO " + db + ".t VALUES (1)");
         String prefix = "abandoned-" + Long.toHexString(System.nanoTime());
         List<Long> ids = openAndDrop(server, db, prefix);
         assertThat(writers(prefix)).as("one writer per trace file while the connections are in use")
@@ -53,7 +54,8 @@ class AbandonedConnectionsIT {
         assertThat(anyOpen(server, ids)).as("a driver connection of an abandoned one is still open").isFalse();
         // What they published was written before the writers stopped: half of them read a table (a backup session).
         for (int i = 0; i < CONNECTIONS; i += 2) {
-            assertThat(Files.readString(dir.resolve(prefix + "-" + i + ".jsonl"))).contains("\"event\":\"table_read_finished\"");
+            assertThat(Files.readString(dir.resolve(prefix + "-" + i + ".jsonl")))
+                    .contains("\"event\":\"table_read_finished\"");
         }
     }
 

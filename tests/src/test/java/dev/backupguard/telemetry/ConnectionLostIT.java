@@ -100,7 +100,8 @@ class ConnectionLostIT {
         assertThat(lost.get("locks")).isEqualTo(List.of("global_read_lock"));
         // The moment the guard knew: after the KILL, before the job's next call (the watchdog saw it first).
         assertThat((Long) lost.get("mono_us")).isBetween(beforeKill / 1000, beforeNextCall / 1000);
-        assertThat(events).noneMatch(e -> "lock_released".equals(e.get("event")) && "global_read_lock".equals(e.get("lock")));
+        assertThat(events).noneMatch(e -> "lock_released".equals(e.get("event"))
+                && "global_read_lock".equals(e.get("lock")));
         assertThat(single(events, "snapshot_ended")).containsEntry("how", "connection lost");
         Map<String, Object> summary = single(events, "session_summary");
         assertThat(summary).containsEntry("consistent", false).containsEntry("lock_hold_exceeded", 0L)
@@ -108,8 +109,10 @@ class ConnectionLostIT {
         // Held from the FTWRL's answer (after the request, before the acquired event was stamped) to that moment.
         long lostMono = (Long) lost.get("mono_us");
         assertThat((Long) lost.get("global_lock_hold_us"))
-                .isBetween(lostMono - firstMono(events, "lock_acquired"), lostMono - firstMono(events, "lock_requested"));
-        assertThat((List<?>) summary.get("reasons")).anySatisfy(r -> assertThat((String) r).startsWith("connection-lost: "));
+                .isBetween(lostMono - firstMono(events, "lock_acquired"),
+                        lostMono - firstMono(events, "lock_requested"));
+        assertThat((List<?>) summary.get("reasons"))
+                .anySatisfy(r -> assertThat((String) r).startsWith("connection-lost: "));
         assertNotConsistentEverywhere(sinks, jobId, lostBefore);
     }
 
@@ -199,7 +202,8 @@ class ConnectionLostIT {
         assertThat(jfr).filteredOn(e -> e.getEventType().getName().equals("backupguard.SessionSummary"))
                 .singleElement().satisfies(e -> assertThat(e.getBoolean("consistent")).isFalse());
         assertThat(counter("ConnectionsLost")).isEqualTo(lostBefore + 1);
-        assertThat(Files.readString(slf4jLog())).contains("WARN dev.backupguard.events - event=connection_lost conn=" + jobId + " ");
+        assertThat(Files.readString(slf4jLog()))
+                .contains("WARN dev.backupguard.events - event=connection_lost conn=" + jobId + " ");
     }
 
     /**
@@ -225,7 +229,8 @@ class ConnectionLostIT {
 
     /** What each driver throws for a call on a connection it knows is closed. */
     private static void assertDriverClosedConnectionError(JdbcDriver driver, SQLException e) {
-        assertThat((Throwable) e).as("commit() on the killed connection").isNotNull().isExactlyInstanceOf(SQLNonTransientConnectionException.class);
+        assertThat((Throwable) e).as("commit() on the killed connection").isNotNull()
+                .isExactlyInstanceOf(SQLNonTransientConnectionException.class);
         assertThat(e.getSQLState()).isEqualTo(driver == JdbcDriver.MARIADB ? "08000" : "08003");
     }
 
@@ -237,7 +242,8 @@ class ConnectionLostIT {
         p.setProperty("backupguard.trace.file", sinks.trace.toString());
         p.setProperty("backupguard.coordinates.file", sinks.coordinates.toString());
         settings.forEach((k, v) -> p.setProperty("backupguard." + k, v));
-        Connection c = DriverManager.getConnection("jdbc:backupguard:" + server.url(driver, db).substring("jdbc:".length()), p);
+        Connection c = DriverManager.getConnection("jdbc:backupguard:"
+                + server.url(driver, db).substring("jdbc:".length()), p);
         exec(c, "SET SESSION lock_wait_timeout = 30");
         return c;
     }
