@@ -19,7 +19,13 @@ public final class BackupGuardException extends SQLException {
     private final transient Finding finding;
 
     public BackupGuardException(Finding finding, boolean redact) {
-        super((redact ? finding.redacted() : finding).refusalMessage(), finding.rule().sqlState(), VENDOR_CODE);
+        this(finding, redact, finding.rule().safeAlternative());
+    }
+
+    /** With a safe alternative of its own, where the rule's general one would not help. */
+    public BackupGuardException(Finding finding, boolean redact, String safeAlternative) {
+        super((redact ? finding.redacted() : finding).refusalMessage(safeAlternative), finding.rule().sqlState(),
+                VENDOR_CODE);
         this.finding = finding;
     }
 

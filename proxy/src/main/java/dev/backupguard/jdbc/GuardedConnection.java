@@ -17,6 +17,7 @@ import dev.backupguard.protocol.Plan;
 import dev.backupguard.protocol.Result;
 import dev.backupguard.protocol.SessionProtocol;
 import dev.backupguard.protocol.Step;
+import dev.backupguard.telemetry.GuardEvent.ConnectionLost.NoticedBy;
 import dev.backupguard.telemetry.GuardEvent.StatementStep.Action;
 import dev.backupguard.telemetry.SessionRecorder;
 import dev.backupguard.telemetry.Telemetry;
@@ -97,7 +98,7 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
         this.telemetry = telemetry;
         this.recorder = new SessionRecorder(telemetry, settings.telemetry().redact(), protocol);
         this.multiStatements = multiStatements;
-        this.release = new SessionRelease(delegate, protocol, lockSession);
+        this.release = new SessionRelease(delegate, protocol, lockSession, telemetry);
         // JDBC drivers keep autocommit locally, and the server version from the handshake: no round trip.
         protocol.initialAutoCommit(delegate.getAutoCommit());
         this.text = new SessionText(DialectProbe.atConnect(delegate));
@@ -115,6 +116,9 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
             } catch (SQLException | RuntimeException e) {
                 // A driver without client info cannot name the application; the other rules still apply.
             }
+        }
+        if (telemetry.needsRelease()) {
+            release.watch(this); // files of its own: released even if the connection is dropped without close()
         }
     }
 
@@ -169,7 +173,11 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
         try {
             return executeChecked(job, action);
         } catch (SQLException e) {
-            throw release.abortedBy() == null ? e : aborted(e);
+            if (release.abortedBy() != null) {
+                throw aborted(e);
+            }
+            lostIf(job, e);
+            throw e;
         }
     }
 
@@ -257,6 +265,9 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
             } else if (step instanceof Step.CompleteCoordinates) {
                 completeCoordinates();
             } else if (step instanceof Step.Answer a) {
+                if (deadBeforeAbsorbing(job)) {
+                    return action.run(null); // the driver answers for the dead connection, with its own error
+                }
                 result = action.answer(a.result());
                 recordNotSent(job, Action.ABSORBED);
             } else if (step instanceof Step.AnswerCoordinates a) {
@@ -344,6 +355,9 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
             }
         } catch (SQLException e) {
             report(protocol.failed(st, e.getErrorCode()));
+            if (ConnectionLoss.is(e)) {
+                throw e; // the server released with the session what a recovery would: the driver's error
+            }
             Finding explained = protocol.unseenSnapshotEnd();
             if (st == SessionProtocol.RESTORE_BINLOG) {
                 // Never hand back a connection whose writes would not reach the binlog (replicas would diverge).
@@ -496,6 +510,52 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
             recording = false;
             recorder.sessionEnded(protocol.verdict(), how);
         }
+    }
+
+    // =================================================================== the server closed the connection
+
+    /**
+     * When {@code e} says the server closed the connection (KILL, a restart, a network failure) during a backup
+     * session: the session ends there, not consistent (it did not finish), with a connection_lost event instead of the
+     * releases the guard could not send; from then on every call goes to the driver, which answers as it does for a
+     * dead connection. Returns whether it was so.
+     */
+    private boolean lostIf(Statement st, SQLException e) {
+        if (!recording || degraded || !ConnectionLoss.is(e)) {
+            return false;
+        }
+        lost(st, e, NoticedBy.STATEMENT_FAILED);
+        return true;
+    }
+
+    /**
+     * A COMMIT or ROLLBACK the guard would absorb (the snapshot stays open) on a connection the server closed must
+     * fail as the driver fails it, not answer OK for a transaction that no longer exists (see ConnectionLoss#dead).
+     */
+    private boolean deadBeforeAbsorbing(Statement job) {
+        if (!recording || !ConnectionLoss.endsTransaction(job)
+                || !ConnectionLoss.dead(delegate, protocol.openResultSets() > 0)) {
+            return false;
+        }
+        lost(job, null, NoticedBy.VALIDITY_CHECK);
+        return true;
+    }
+
+    /**
+     * The moment: the lock guard's watchdog may have found the connection gone earlier (it looks while the global
+     * read lock is held), else now. The lock, the snapshot and every session setting went with the server session.
+     */
+    private void lost(Statement st, SQLException cause, NoticedBy by) {
+        long now = System.nanoTime();
+        long seen = lockSession.lostAt();
+        boolean watchdogFirst = seen != 0 && seen < now;
+        report(protocol.connectionLost(st.sql(),
+                ConnectionLoss.detail(cause, protocol.holdsGlobalLock(), protocol.inSnapshot())));
+        recording = false;
+        degraded = true; // nothing is planned for a session that no longer exists
+        lockSession.end();
+        recorder.connectionLost(protocol.verdict(), watchdogFirst ? seen : now,
+                watchdogFirst ? NoticedBy.LOCK_GUARD : by, st, cause);
     }
 
     /** What the lock guard needs; it refers to nothing that keeps this connection reachable (see SessionRelease). */
@@ -979,6 +1039,9 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
                 try {
                     sendGuarded(i.statement());
                 } catch (SQLException e) {
+                    if (lostIf(i.statement(), e)) {
+                        return; // the server released everything with the session
+                    }
                     LOG.warn("backup-guard could not release the backup session's locks before closing: {}",
                             e.getMessage());
                     break;

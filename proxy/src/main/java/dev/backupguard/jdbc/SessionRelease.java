@@ -5,6 +5,7 @@ import dev.backupguard.protocol.JdbcCall;
 import dev.backupguard.protocol.Plan;
 import dev.backupguard.protocol.SessionProtocol;
 import dev.backupguard.protocol.Step;
+import dev.backupguard.telemetry.Telemetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +25,10 @@ import java.sql.Statement;
  * the protocol, never the guarded connection (that would keep it reachable for ever); registered only once a
  * connection becomes a backup session or takes table locks, so ordinary connections pay nothing.
  *
+ * <p>It also releases the connection's telemetry: a {@code trace.file} or {@code coordinates.file} of its own has a
+ * writer thread that stops when its last connection is released, so a connection with files of its own is watched
+ * from the start (a connection on the process-wide files has nothing to release).
+ *
  * <p><b>Abort</b>: the lock guard's hold limit, in enforce mode, aborts the connection from its watchdog thread; the
  * reason is kept here so the job's next call gets that error instead of a bare "connection closed".
  */
@@ -39,14 +44,16 @@ final class SessionRelease implements Runnable {
     private final Connection raw;
     private final SessionProtocol protocol;
     private final LockSession lockSession;
+    private final Telemetry telemetry;
     private volatile boolean disarmed;
     private volatile SQLException abortedBy;
     private Cleaner.Cleanable cleanable;
 
-    SessionRelease(Connection raw, SessionProtocol protocol, LockSession lockSession) {
+    SessionRelease(Connection raw, SessionProtocol protocol, LockSession lockSession, Telemetry telemetry) {
         this.raw = raw;
         this.protocol = protocol;
         this.lockSession = lockSession;
+        this.telemetry = telemetry;
     }
 
     /** Releases what the session holds when {@code owner} (the guarded connection) becomes unreachable. */
@@ -117,6 +124,8 @@ final class SessionRelease implements Runnable {
                 raw.close();
             } catch (SQLException e) {
                 LOG.debug("closing an abandoned connection failed", e);
+            } finally {
+                telemetry.release(); // its own trace and coordinates files: written, flushed, their writers stopped
             }
         }
     }

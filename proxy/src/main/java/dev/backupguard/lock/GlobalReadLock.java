@@ -1,17 +1,12 @@
 package dev.backupguard.lock;
 
-import dev.backupguard.jdbc.BackupGuardException;
 import dev.backupguard.jdbc.ConnectionSource;
-import dev.backupguard.protocol.Finding;
-import dev.backupguard.protocol.Mode;
-import dev.backupguard.protocol.Rule;
 import dev.backupguard.telemetry.GuardEvent;
 import dev.backupguard.telemetry.GuardEvent.LockKind;
 
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The default lock guard: the safest way to take FLUSH TABLES WITH READ LOCK (I3, I4).
@@ -24,7 +19,9 @@ import java.util.concurrent.TimeUnit;
  *       stalled behind it), then it is retried with back-off, and refused after {@code lock.retries}; a session
  *       lock_wait_timeout is the second bound. See {@link BoundedWait}.</li>
  *   <li><b>Hold limit</b>: a lock held longer than {@code lock.hold-ms} is a violation; in enforce mode the backup
- *       connection is aborted rather than keep the server read-only.</li>
+ *       connection is aborted rather than keep the server read-only. While the lock is held, the watchdog also
+ *       looks for the backup connection, so a connection the server closed is known at once. See
+ *       {@link HoldWatch}.</li>
  *   <li><b>Collateral</b>: right before UNLOCK TABLES, one processlist query counts the sessions that waited on our
  *       lock (only when a telemetry sink wants the event).</li>
  * </ol>
@@ -39,14 +36,15 @@ public final class GlobalReadLock implements GlobalReadLockGuard {
         if (session.holdsGlobalLock()) {
             return ftwrl.send(); // already held by this session: the server answers at once, the hold goes on
         }
-        SideConnection side = openSide(r);
+        Side opened = openSide(r);
+        SideConnection side = opened.connection();
         boolean held = false;
         try {
-            Preflight.check(r, side);
+            Preflight.check(r, side, opened.missing());
             T value = BoundedWait.acquire(r, side, ftwrl, true);
             held = true;
             long token = session.held(side, System.nanoTime());
-            startHoldTimer(r, session, token);
+            HoldWatch.start(r, session, token, side);
             return value;
         } finally {
             if (!held && side != null) {
@@ -60,9 +58,10 @@ public final class GlobalReadLock implements GlobalReadLockGuard {
         if (r.session().holdsGlobalLock()) {
             return flush.send();
         }
-        SideConnection side = openSide(r);
+        Side opened = openSide(r);
+        SideConnection side = opened.connection();
         try {
-            Preflight.check(r, side);
+            Preflight.check(r, side, opened.missing());
             return BoundedWait.acquire(r, side, flush, false);
         } finally {
             if (side != null) {
@@ -119,59 +118,21 @@ public final class GlobalReadLock implements GlobalReadLockGuard {
         BoundedWait.restoreLockWaitTimeout(r);
     }
 
-    private static SideConnection openSide(LockRequest r) {
+    /** The side connection for one FTWRL, or (connection null) why there is none, for the messages. */
+    private record Side(SideConnection connection, String missing) {
+    }
+
+    private static Side openSide(LockRequest r) {
         if (r.side() == null || r.side() == ConnectionSource.NONE) {
-            return null;
+            return new Side(null, "this connection has no source of side connections");
         }
         try {
-            return SideConnection.open(r);
+            return new Side(SideConnection.open(r), null);
         } catch (SQLException | RuntimeException e) {
             LockFindings.LOG.warn("backup-guard could not open a side connection for the lock guard ({}); only "
                     + "lock_wait_timeout bounds FLUSH TABLES WITH READ LOCK", e.toString());
-            return null;
+            return new Side(null, "the lock guard could not open its side connection (" + (e instanceof SQLException s
+                    ? LockFindings.serverError(s, r.redact()) : e.toString()) + ")");
         }
-    }
-
-    private static void startHoldTimer(LockRequest r, LockSession session, long token) {
-        if (r.modeOf(Rule.LOCK_HOLD) == Mode.OFF) {
-            return;
-        }
-        session.holdTimer(token, Watchdog.schedule(() -> holdExceeded(r, session, token), r.lock().holdLimit()));
-    }
-
-    /** The hold limit passed with the lock still held: report it, and in enforce mode abort the backup connection. */
-    static void holdExceeded(LockRequest r, LockSession session, long token) {
-        if (!session.isCurrent(token)) {
-            return;
-        }
-        long heldNanos = System.nanoTime() - session.acquiredAt();
-        SideConnection side = session.side();
-        if (side != null) {
-            try {
-                if (!side.exists(r.connectionId())) {
-                    session.end(); // the connection is gone (killed from outside), and the lock with it
-                    return;
-                }
-            } catch (SQLException e) {
-                LockFindings.LOG.debug("backup-guard could not look for the backup connection", e);
-            }
-        }
-        Mode mode = r.modeOf(Rule.LOCK_HOLD);
-        long limit = r.lock().holdLimit().toMillis();
-        String detail = "the global read lock was held for " + TimeUnit.NANOSECONDS.toMillis(heldNanos)
-                + " ms, longer than backupguard.lock.hold-ms=" + limit + ": no write can commit anywhere on the "
-                + "server meanwhile";
-        boolean abort = mode == Mode.ENFORCE;
-        LockFindings.event(r, new GuardEvent.LockHoldExceeded(r.origin().get(), LockKind.GLOBAL_READ_LOCK,
-                heldNanos / 1000, limit * 1000, abort ? "aborted" : "reported"));
-        if (!abort) {
-            LockFindings.report(r, Rule.LOCK_HOLD, mode == Mode.AUDIT ? Finding.Outcome.WOULD_CORRECT
-                    : Finding.Outcome.VIOLATION, detail);
-            return;
-        }
-        BackupGuardException error = LockFindings.refuse(r, Rule.LOCK_HOLD, detail + "; backup-guard aborted the "
-                + "backup session (closed its connection) so the server is writable again", null);
-        session.end();
-        r.abort().accept(error);
     }
 }

@@ -21,9 +21,14 @@ final class LockFindings {
 
     /** Refuses the FTWRL: publishes the finding and returns the exception to throw. */
     static BackupGuardException refuse(LockRequest r, Rule rule, String detail, Throwable cause) {
+        return refuse(r, rule, detail, cause, rule.safeAlternative());
+    }
+
+    /** The same, with a safe alternative of its own where the rule's general one would not help. */
+    static BackupGuardException refuse(LockRequest r, Rule rule, String detail, Throwable cause, String alternative) {
         Finding f = new Finding(rule, Finding.Outcome.REFUSED, r.position(), r.what(), detail);
         publish(r, f);
-        BackupGuardException e = new BackupGuardException(f, r.redact());
+        BackupGuardException e = new BackupGuardException(f, r.redact(), alternative);
         if (cause != null) {
             e.initCause(cause);
         }

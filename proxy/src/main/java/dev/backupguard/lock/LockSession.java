@@ -16,6 +16,7 @@ public final class LockSession {
     private long acquiredAt;
     private Future<?> holdTimer;
     private long hold;
+    private long lostAt;
 
     /** Whether the guard saw the global read lock taken on this connection and not yet released. */
     public synchronized boolean holdsGlobalLock() {
@@ -26,7 +27,30 @@ public final class LockSession {
     synchronized long held(SideConnection sideConnection, long nanos) {
         side = sideConnection;
         acquiredAt = nanos;
+        lostAt = 0;
         return ++hold;
+    }
+
+    /**
+     * The watchdog no longer found the backup connection while hold {@code token} lasted: the server closed it at or
+     * before {@code nanos} and released the lock with it. Ends the hold.
+     */
+    void lost(long token, long nanos) {
+        synchronized (this) {
+            if (token != hold || acquiredAt == 0) {
+                return;
+            }
+            lostAt = nanos;
+        }
+        end();
+    }
+
+    /**
+     * When the watchdog found the backup connection gone while it held the global read lock (nanoTime), or 0: the
+     * first moment the guard knew the server had dropped the lock.
+     */
+    public synchronized long lostAt() {
+        return lostAt;
     }
 
     synchronized void holdTimer(long token, Future<?> timer) {

@@ -27,7 +27,16 @@ final class Preflight {
     private Preflight() {
     }
 
-    static void check(LockRequest r, SideConnection side) throws SQLException {
+    /** What helps when there is no side connection: kill mode would not (it kills through that connection). */
+    private static final String WITHOUT_SIDE_CONNECTION = "let the lock guard open its side connection with the "
+            + "backup's credentials (the account's max_user_connections and the server's max_connections must allow "
+            + "one more; over a pool of one connection, give BackupGuardDataSource.setSideConnections another "
+            + "source), or set backupguard.rule.long-query=enforce to take the lock bounded by lock_wait_timeout alone";
+
+    /**
+     * @param missing why there is no side connection (null when {@code side} is there)
+     */
+    static void check(LockRequest r, SideConnection side, String missing) throws SQLException {
         Mode mode = r.modeOf(Rule.LONG_QUERY);
         if (mode == Mode.OFF) {
             return;
@@ -38,7 +47,8 @@ final class Preflight {
             if (mode == Mode.BLOCK) {
                 published(r, List.of(), "refused: " + why, start);
                 throw LockFindings.refuse(r, Rule.LONG_QUERY, "cannot check for long-running statements before "
-                        + r.what() + ": " + why, null);
+                        + r.what() + ": " + why + (missing == null ? "" : "; " + missing), null,
+                        WITHOUT_SIDE_CONNECTION);
             }
             published(r, List.of(), "skipped: " + why, start);
             return;

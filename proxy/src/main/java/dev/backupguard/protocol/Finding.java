@@ -36,8 +36,13 @@ public record Finding(Rule rule, Outcome outcome, long position, String statemen
 
     /** The message of a refusal: the rule, the problem, the safe alternative. */
     public String refusalMessage() {
+        return refusalMessage(rule.safeAlternative());
+    }
+
+    /** The same, with an alternative of its own where the rule's general one would not help. */
+    public String refusalMessage(String safeAlternative) {
         return "backup-guard refused statement #" + position + " by rule " + rule.id() + " (" + rule.invariant() + "): "
-                + detail + ". Safe alternative: " + rule.safeAlternative() + ". Statement: " + abbreviate(statement);
+                + detail + ". Safe alternative: " + safeAlternative + ". Statement: " + abbreviate(statement);
     }
 
     /** This finding with its statement's literals and comments redacted (its detail quotes SQL redacted already). */

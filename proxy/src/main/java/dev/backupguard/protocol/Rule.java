@@ -73,7 +73,16 @@ public enum Rule {
                     + "text that reads differently under an sql_mode it does not know): it may take the global read lock "
                     + "or end the snapshot unseen",
             "send the statements themselves on the backup connection, or set backupguard.rule.opaque-statement=enforce "
-                    + "to let it run and have the server's state checked right after it");
+                    + "to let it run and have the server's state checked right after it"),
+    /**
+     * Not a rule a job can break, a fact the verdict must carry: the server closed the backup connection (KILL, a
+     * restart, a network failure) before the session ended, and its snapshot and locks went with it. Judged whatever
+     * the rule's mode, since a dump that did not finish is never consistent.
+     */
+    CONNECTION_LOST("connection-lost", "I2", Severity.CONSISTENCY, "08S01",
+            "the server closed the backup connection before the backup session ended: the snapshot and every lock of "
+                    + "the session are gone, so the dump did not finish",
+            "run the backup again on a new connection");
 
     /** Whether a violation breaks the dump's consistency or only burdens the server. */
     public enum Severity { CONSISTENCY, SERVER_IMPACT }

@@ -236,6 +236,20 @@ public final class SessionProtocol {
         return unseenEnd;
     }
 
+    /**
+     * The server closed the connection (the driver reported SQLState class 08): the backup session did not finish,
+     * so it is not consistent, whatever it read before. Returns the violation, or nothing outside a backup session.
+     * The adapter plans nothing for this connection afterwards.
+     */
+    public List<Finding> connectionLost(String statement, String detail) {
+        if (!backup) {
+            return List.of();
+        }
+        Finding f = new Finding(Rule.CONNECTION_LOST, Finding.Outcome.VIOLATION, position, statement, detail);
+        violations.add(f);
+        return List.of(f);
+    }
+
     private List<Finding> drain() {
         if (scratch.isEmpty()) {
             return List.of();

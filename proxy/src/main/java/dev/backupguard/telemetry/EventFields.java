@@ -99,6 +99,15 @@ final class EventFields {
             out.number("held_us", x.heldMicros());
             out.number("limit_us", x.limitMicros());
             out.text("action", x.action());
+        } else if (e instanceof GuardEvent.ConnectionLost x) {
+            out.text("noticed_by", lower(x.noticedBy()));
+            out.text("statement", x.statement());
+            out.text("sql_state", x.sqlState());
+            out.number("error_code", x.errorCode());
+            out.text("error", x.error());
+            out.texts("locks", x.locks().stream().map(EventFields::lower).toList());
+            out.number("global_lock_hold_us", x.globalLockHoldMicros());
+            out.flag("snapshot_open", x.snapshotOpen());
         } else if (e instanceof GuardEvent.SessionSummary x) {
             out.flag("consistent", x.consistent());
             out.texts("reasons", x.reasons());

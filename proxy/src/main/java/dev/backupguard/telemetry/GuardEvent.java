@@ -103,6 +103,37 @@ public sealed interface GuardEvent {
     }
 
     /**
+     * The server closed the backup connection before the session ended (KILL, a restart, a network failure): the
+     * snapshot and every lock of the session went with it, released by the server, not by the guard (so no
+     * {@link LockReleased} follows). The origin's time is the first moment the guard knew the connection was gone:
+     * when the lock guard's watchdog no longer found it in the processlist, or when a statement on it failed with
+     * SQLState class 08, whichever came first. The server dropped it at most that long after the last statement the
+     * connection answered.
+     *
+     * @param noticedBy          who noticed first
+     * @param statement          the statement whose failure showed it (redacted), or the job's call checked
+     * @param sqlState           the driver's SQLState, or null when a validity check found the connection dead
+     * @param errorCode          the driver's vendor code, 0 when none
+     * @param error              the driver's message (redacted), or null
+     * @param locks              the locks the session held when it was lost
+     * @param globalLockHoldMicros how long the global read lock was held until then, 0 when it was not held
+     * @param snapshotOpen       whether the consistent snapshot was open
+     */
+    record ConnectionLost(Origin origin, NoticedBy noticedBy, String statement, String sqlState, int errorCode,
+                          String error, List<LockKind> locks, long globalLockHoldMicros, boolean snapshotOpen)
+            implements GuardEvent {
+        /** Who noticed first that the connection was gone. */
+        public enum NoticedBy {
+            /** A statement on the connection failed with SQLState class 08 (a communication error). */
+            STATEMENT_FAILED,
+            /** The lock guard's watchdog, which looks for the connection while it holds the global read lock. */
+            LOCK_GUARD,
+            /** Connection.isValid before answering a COMMIT or ROLLBACK the guard would have absorbed. */
+            VALIDITY_CHECK
+        }
+    }
+
+    /**
      * The end of a backup session: totals and the verdict.
      *
      * @param consistent                 no consistency rule was violated by what reached the server

@@ -399,6 +399,44 @@ public final class SessionRecorder {
         }
     }
 
+    /**
+     * The server closed the connection at {@code lostAt} (nanoTime, the first moment the guard knew): the session
+     * ends there. Its locks and snapshot went with the server session, so no lock is reported released; the global
+     * read lock's hold and the snapshot's age are measured to that moment.
+     *
+     * @param statement the statement whose failure (or check) showed it, or null
+     * @param cause     the driver's error, or null when a validity check found the connection dead
+     */
+    public void connectionLost(SessionProtocol.Verdict verdict, long lostAt, GuardEvent.ConnectionLost.NoticedBy by,
+                               Statement statement, java.sql.SQLException cause) {
+        List<LockKind> locks = new ArrayList<>(2);
+        long hold = 0;
+        if (globalLockAcquiredAt != 0) {
+            locks.add(LockKind.GLOBAL_READ_LOCK);
+            hold = Math.max(0, lostAt - globalLockAcquiredAt) / 1000;
+            lockHoldTotal += hold;
+            globalLockAcquiredAt = 0;
+        }
+        if (tableLocksAcquiredAt != 0) {
+            locks.add(LockKind.LOCK_TABLES);
+            tableLocksAcquiredAt = 0;
+        }
+        if (backupLockAcquiredAt != 0) {
+            locks.add(backupLockKind);
+            backupLockAcquiredAt = 0;
+        }
+        if (telemetry.wants(GuardEvent.ConnectionLost.class)) {
+            publish(new GuardEvent.ConnectionLost(Telemetry.origin(connectionId, sessionId, lostAt), by,
+                    statement == null ? null : sql(statement.sql()), cause == null ? null : cause.getSQLState(),
+                    cause == null ? 0 : cause.getErrorCode(), cause == null ? null : sql(cause.getMessage()),
+                    List.copyOf(locks), hold, snapshotStartedAt != 0));
+        }
+        if (snapshotStartedAt != 0) {
+            snapshotEnded("connection lost", Math.max(lostAt, snapshotStartedAt));
+        }
+        sessionEnded(verdict, "connection lost");
+    }
+
     private void tableLocksAcquired(long now, long micros) {
         publishLock(new GuardEvent.LockAcquired(origin(), LockKind.LOCK_TABLES, micros, 1));
     }

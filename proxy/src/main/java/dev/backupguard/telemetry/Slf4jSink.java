@@ -7,8 +7,8 @@ import org.slf4j.LoggerFactory;
  * Structured key=value lines through SLF4J, logger {@value #LOGGER}: one line per notable event and one summary line
  * per backup session. Levels:
  * <ul>
- *   <li>WARN: lock wait cancelled, query killed, lock hold exceeded, a preflight that saw long queries, a session
- *       summary that is not consistent;</li>
+ *   <li>WARN: lock wait cancelled, query killed, lock hold exceeded, a preflight that saw long queries, the backup
+ *       connection lost, a session summary that is not consistent;</li>
  *   <li>INFO: lock acquired / released, snapshot started / ended, preflight, collateral, a consistent summary;</li>
  *   <li>DEBUG: lock requested, every statement step, table reads, metadata-lock releases, rule applied (the
  *       human-readable line of each correction or refusal is already logged by {@code dev.backupguard.jdbc}).</li>
@@ -27,7 +27,7 @@ public final class Slf4jSink implements TelemetrySink {
         protected Level computeValue(Class<?> type) {
             if (type == GuardEvent.LockWaitCancelled.class || type == GuardEvent.QueryKilled.class
                     || type == GuardEvent.LockHoldExceeded.class || type == GuardEvent.SessionSummary.class
-                    || type == GuardEvent.PreflightChecked.class) {
+                    || type == GuardEvent.PreflightChecked.class || type == GuardEvent.ConnectionLost.class) {
                 return Level.WARN;
             }
             if (type == GuardEvent.LockAcquired.class || type == GuardEvent.LockReleased.class

@@ -80,6 +80,14 @@ public final class Telemetry {
         return t;
     }
 
+    /**
+     * Whether {@link #release} has work to do (an overlay that opened files of its own): a connection that is dropped
+     * without being closed must still be released, or the files' writer threads live on.
+     */
+    public boolean needsRelease() {
+        return onRelease != null;
+    }
+
     /** The connection using this hub is closed: an overlay gives back the sinks it opened. */
     public void release() {
         if (onRelease != null && released.compareAndSet(false, true)) {

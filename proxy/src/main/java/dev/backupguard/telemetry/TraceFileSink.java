@@ -3,9 +3,11 @@ package dev.backupguard.telemetry;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * The JSON-lines trace ({@code backupguard.trace.file}): one JSON object per event and line, appended, written on a
@@ -27,9 +29,28 @@ public final class TraceFileSink extends BackgroundWriter {
         if (dir != null) {
             Files.createDirectories(dir);
         }
+        createOwnerOnly(file);
         this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND, StandardOpenOption.WRITE);
         start();
+    }
+
+    /**
+     * A new trace is readable by its owner only (0600), as the coordinates file is: it names the tables, the
+     * statements (their literals redacted) and the binlog coordinates of every backup. An existing file keeps the
+     * permissions it has (the operator's choice); a file system without POSIX permissions gets its defaults.
+     */
+    private static void createOwnerOnly(Path file) throws IOException {
+        if (Files.exists(file)) {
+            return;
+        }
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (FileAlreadyExistsException e) {
+            // another writer created it meanwhile: appended to as it is
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: created by the open below with the system's defaults
+        }
     }
 
     public Path file() {

@@ -42,6 +42,9 @@ final class SampleEvents {
                 new GuardEvent.LockWaitCancelled(ORIGIN, 1, 1_000_000, "Waiting for backup lock"),
                 new GuardEvent.QueryKilled(ORIGIN, LONG_QUERY),
                 new GuardEvent.LockHoldExceeded(ORIGIN, LockKind.GLOBAL_READ_LOCK, 11_000_000, 10_000_000, "aborted"),
+                new GuardEvent.ConnectionLost(ORIGIN, GuardEvent.ConnectionLost.NoticedBy.LOCK_GUARD,
+                        "SELECT * FROM orders", "08S01", 0, "Communications link failure",
+                        List.of(LockKind.GLOBAL_READ_LOCK), 900_000, true),
                 summary(true));
     }
 

@@ -94,6 +94,42 @@ class SessionRecorderTest {
     }
 
     @Test
+    void aConnectionLostUnderTheLockReleasesNothingAndMeasuresTheHoldToTheMomentItWasLost() {
+        backupSession(ServerFacts.of(ServerFacts.Flavor.MARIADB, "11.4.5-MariaDB-log"));
+        send("FLUSH TABLES WITH READ LOCK", Action.PASSED);
+        send("START TRANSACTION /*!40100 WITH CONSISTENT SNAPSHOT */", Action.INJECTED);
+        send("SHOW MASTER STATUS", Action.INJECTED);
+        recorder.coordinates(COORDINATES);
+        long acquired = recorder.globalLockAcquiredAt();
+        long lostAt = System.nanoTime();
+        long later = lostAt + 2_000_000_000L; // the job's next call, long after the server dropped the lock
+        Statement failed = Classifier.classify("SELECT * FROM t2");
+        protocol.connectionLost(failed.sql(), "the server closed the connection");
+        int published = sink.events.size();
+
+        recorder.connectionLost(protocol.verdict(), lostAt, GuardEvent.ConnectionLost.NoticedBy.LOCK_GUARD, failed,
+                new java.sql.SQLNonTransientConnectionException("(conn=9) Socket error", "08000", -1));
+
+        assertThat(published).as("held back while the lock was held").isEqualTo(1); // lock_requested
+        assertThat(sink.names()).doesNotContain("lock_released").endsWith("connection_lost", "snapshot_ended",
+                "session_summary");
+        GuardEvent.ConnectionLost lost = only(GuardEvent.ConnectionLost.class);
+        assertThat(lost.origin().nanos()).isEqualTo(lostAt);
+        assertThat(lost.globalLockHoldMicros()).isEqualTo((lostAt - acquired) / 1000)
+                .isLessThan((later - acquired) / 1000);
+        assertThat(lost.locks()).containsExactly(GuardEvent.LockKind.GLOBAL_READ_LOCK);
+        assertThat(lost.snapshotOpen()).isTrue();
+        assertThat(lost.statement()).isEqualTo("SELECT * FROM t2");
+        assertThat(lost.sqlState()).isEqualTo("08000");
+        assertThat(lost.error()).isEqualTo("(conn=?) Socket error");
+        assertThat(only(GuardEvent.SnapshotEnded.class).how()).isEqualTo("connection lost");
+        GuardEvent.SessionSummary summary = only(GuardEvent.SessionSummary.class);
+        assertThat(summary.consistent()).isFalse();
+        assertThat(summary.reasons()).containsExactly("connection-lost: the server closed the connection");
+        assertThat(summary.globalLockHoldMicros()).isEqualTo(lost.globalLockHoldMicros());
+    }
+
+    @Test
     void theSnapshotsIsolationIsTheOneTheServerApplied() {
         backupSession(ServerFacts.of(ServerFacts.Flavor.MARIADB, "11.4.5-MariaDB-log"));
         send("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED", Action.PASSED);

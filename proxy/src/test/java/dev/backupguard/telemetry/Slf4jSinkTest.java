@@ -79,6 +79,7 @@ class Slf4jSinkTest {
                 .containsEntry("statement_step", "DEBUG").containsEntry("rule_applied", "DEBUG")
                 .containsEntry("preflight_checked", "WARN").containsEntry("lock_wait_cancelled", "WARN")
                 .containsEntry("query_killed", "WARN").containsEntry("lock_hold_exceeded", "WARN")
+                .containsEntry("connection_lost", "WARN")
                 .containsEntry("session_summary", "INFO").containsEntry("table_read_finished", "DEBUG");
         assertThat(log.lines).hasSize(SampleEvents.all().size());
         assertThat(log.lines).contains("INFO event=lock_acquired conn=42 session=7 lock=global_read_lock wait_us=1500 attempts=2");

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +49,12 @@ class TraceFileSinkTest {
         Map<String, Object> query = (Map<String, Object>) ((List<?>) events.get(11).get("long_queries")).get(0);
         assertThat(query).containsEntry("id", 99L).containsEntry("seconds", 75L)
                 .containsEntry("info", "UPDATE orders SET note = ? WHERE id = ?");
-        assertThat(events.get(15)).containsEntry("consistent", true).containsEntry("reasons", List.of())
+        assertThat(events.get(15)).containsEntry("noticed_by", "lock_guard")
+                .containsEntry("statement", "SELECT * FROM orders").containsEntry("sql_state", "08S01")
+                .containsEntry("error_code", 0L).containsEntry("error", "Communications link failure")
+                .containsEntry("locks", List.of("global_read_lock")).containsEntry("global_lock_hold_us", 900_000L)
+                .containsEntry("snapshot_open", true);
+        assertThat(events.get(16)).containsEntry("consistent", true).containsEntry("reasons", List.of())
                 .containsEntry("global_lock_wait_us", 1500L).containsEntry("rows_read", 1004L);
         assertThat(String.join("\n", lines)).doesNotContain(SampleEvents.SECRET);
         // Six fraction digits always, so times sort as text.
@@ -65,6 +71,25 @@ class TraceFileSinkTest {
         }
         assertThat(JsonText.object(Files.readString(file).strip())).containsEntry("binlog_file", null)
                 .containsEntry("binlog_position", null).containsEntry("isolation", "READ COMMITTED");
+    }
+
+    @Test
+    void aNewTraceIsReadableByItsOwnerOnlyLikeTheCoordinatesFile() throws IOException {
+        Path trace = dir.resolve("new/trace.jsonl");
+        Path coordinates = dir.resolve("new/coordinates.json");
+        try (TraceFileSink sink = new TraceFileSink(trace, 10, true);
+             CoordinatesFileSink c = new CoordinatesFileSink(coordinates)) {
+            sink.accept(SampleEvents.summary(true));
+            c.accept(SampleEvents.all().get(4));
+            assertThat(sink.flush(Duration.ofSeconds(10)) && c.flush(Duration.ofSeconds(10))).isTrue();
+        }
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(trace))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(coordinates))).isEqualTo("rw-------");
+        // An existing trace keeps the permissions its operator gave it.
+        Path shared = dir.resolve("shared.jsonl");
+        Files.createFile(shared, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")));
+        new TraceFileSink(shared, 10, true).close();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(shared))).isEqualTo("rw-r-----");
     }
 
     @Test

@@ -74,6 +74,35 @@ class LockPrivilegeIT {
         }
     }
 
+    /**
+     * An account allowed one connection (MAX_USER_CONNECTIONS 1): the lock guard's side connection cannot open
+     * (error 1226), so block mode cannot check for long statements and refuses. The message says what would help;
+     * kill mode would not (it needs the side connection to kill with).
+     */
+    @Test
+    void withoutASideConnectionBlockModeRefusesAndSaysWhatWouldHelp() throws Exception {
+        String user = "bg_one_connection";
+        String password = "pw-" + Long.toHexString(System.nanoTime());
+        server.execute("DROP USER IF EXISTS '" + user + "'@'%'",
+                "CREATE USER '" + user + "'@'%' IDENTIFIED BY '" + password + "' WITH MAX_USER_CONNECTIONS 1",
+                "GRANT RELOAD, PROCESS ON *.* TO '" + user + "'@'%'",
+                "GRANT SELECT ON " + db + ".* TO '" + user + "'@'%'");
+        try (LockScenario s = new LockScenario(server, db)) {
+            Connection backup = s.guarded(Map.of("mode", "block"), user, password);
+
+            BackupGuardException e = catchThrowableOfType(BackupGuardException.class,
+                    () -> LockScenario.exec(backup, "FLUSH TABLES WITH READ LOCK"));
+
+            assertThat(e.rule()).isEqualTo(Rule.LONG_QUERY);
+            assertThat(e.getMessage()).contains("could not open its side connection", "error 1226",
+                    "max_user_connections", "backupguard.rule.long-query=enforce")
+                    .doesNotContain("kill mode", "kill-long-queries");
+            assertThat(server.queriesOf(backup)).noneMatch(q -> q.toUpperCase().contains("FLUSH"));
+        } finally {
+            server.execute("DROP USER IF EXISTS '" + user + "'@'%'");
+        }
+    }
+
     @Test
     void theLockFreeWayTheMessageNamesWorksForTheSameAccount() throws Exception {
         try (LockScenario s = new LockScenario(server, db)) {

@@ -578,7 +578,7 @@ class TelemetryIT {
         return Path.of(file);
     }
 
-    private static void awaitCondition(String what, BooleanSupplier condition) {
+    static void awaitCondition(String what, BooleanSupplier condition) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

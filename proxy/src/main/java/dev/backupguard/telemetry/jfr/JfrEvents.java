@@ -237,6 +237,30 @@ public final class JfrEvents {
         public String action;
     }
 
+    @Name("backupguard.ConnectionLost")
+    @Label("Backup Connection Lost")
+    @Description("The server closed the backup connection before the session ended: the snapshot and its locks "
+            + "went with it")
+    public static final class ConnectionLost extends Base {
+        @Label("Noticed By")
+        public String noticedBy;
+        @Label("Statement")
+        public String statement;
+        @Label("SQLState")
+        public String sqlState;
+        @Label("Error Code")
+        public int errorCode;
+        @Label("Error")
+        public String error;
+        @Label("Locks")
+        public String locks;
+        @Label("Global Lock Hold")
+        @Timespan(Timespan.MICROSECONDS)
+        public long globalLockHold;
+        @Label("Snapshot Open")
+        public boolean snapshotOpen;
+    }
+
     @Name("backupguard.SessionSummary")
     @Label("Backup Session Summary")
     public static final class SessionSummary extends Base {

@@ -36,6 +36,7 @@ public final class JfrSink implements TelemetrySink {
             Map.entry(GuardEvent.LockWaitCancelled.class, new JfrEvents.LockWaitCancelled()),
             Map.entry(GuardEvent.QueryKilled.class, new JfrEvents.QueryKilled()),
             Map.entry(GuardEvent.LockHoldExceeded.class, new JfrEvents.LockHoldExceeded()),
+            Map.entry(GuardEvent.ConnectionLost.class, new JfrEvents.ConnectionLost()),
             Map.entry(GuardEvent.SessionSummary.class, new JfrEvents.SessionSummary()));
 
     private final boolean redact;
@@ -202,6 +203,20 @@ public final class JfrSink implements TelemetrySink {
                 j.held = x.heldMicros();
                 j.limit = x.limitMicros();
                 j.action = x.action();
+                j.commit();
+            }
+        } else if (event instanceof GuardEvent.ConnectionLost x) {
+            JfrEvents.ConnectionLost j = new JfrEvents.ConnectionLost();
+            if (j.shouldCommit()) {
+                origin(j, x.origin());
+                j.noticedBy = lower(x.noticedBy());
+                j.statement = x.statement();
+                j.sqlState = x.sqlState();
+                j.errorCode = x.errorCode();
+                j.error = x.error();
+                j.locks = String.join(", ", x.locks().stream().map(JfrSink::lower).toList());
+                j.globalLockHold = x.globalLockHoldMicros();
+                j.snapshotOpen = x.snapshotOpen();
                 j.commit();
             }
         } else if (event instanceof GuardEvent.SessionSummary x) {

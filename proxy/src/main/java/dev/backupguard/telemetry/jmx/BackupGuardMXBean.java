@@ -56,6 +56,9 @@ public interface BackupGuardMXBean {
     /** Global-lock holds past backupguard.lock.hold-ms. */
     long getLockHoldExceeded();
 
+    /** Backup connections the server closed before their session ended (KILL, a restart, a network failure). */
+    long getConnectionsLost();
+
     /** The most other sessions seen waiting on a backup's lock when it was released. */
     long getCollateralWaitingMax();
 

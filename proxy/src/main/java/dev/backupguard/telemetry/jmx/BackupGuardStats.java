@@ -29,7 +29,7 @@ public final class BackupGuardStats implements BackupGuardMXBean, TelemetrySink 
     private static final Set<Class<? extends GuardEvent>> COUNTED = Set.of(GuardEvent.LockAcquired.class,
             GuardEvent.LockReleased.class, GuardEvent.RuleApplied.class, GuardEvent.SessionSummary.class,
             GuardEvent.LockWaitCancelled.class, GuardEvent.QueryKilled.class, GuardEvent.LockHoldExceeded.class,
-            GuardEvent.Collateral.class);
+            GuardEvent.Collateral.class, GuardEvent.ConnectionLost.class);
 
     private final ModeSwitch mode;
     private final LongSupplier traceDrops;
@@ -55,6 +55,7 @@ public final class BackupGuardStats implements BackupGuardMXBean, TelemetrySink 
     private final LongAdder lockWaitsCancelled = new LongAdder();
     private final LongAdder queriesKilled = new LongAdder();
     private final LongAdder lockHoldExceeded = new LongAdder();
+    private final LongAdder connectionsLost = new LongAdder();
     private final AtomicLong collateralWaitingMax = new AtomicLong();
     private final AtomicLong collateralWaitMax = new AtomicLong();
     private volatile GuardEvent.SessionSummary last;
@@ -107,10 +108,7 @@ public final class BackupGuardStats implements BackupGuardMXBean, TelemetrySink 
             }
         } else if (event instanceof GuardEvent.LockReleased r) {
             switch (r.kind()) {
-                case GLOBAL_READ_LOCK -> {
-                    globalHoldTotal.add(r.holdMicros());
-                    max(globalHoldMax, r.holdMicros());
-                }
+                case GLOBAL_READ_LOCK -> globalLockHeld(r.holdMicros());
                 case LOCK_TABLES -> max(tableLockHoldMax, r.holdMicros());
                 default -> max(backupLockHoldMax, r.holdMicros());
             }
@@ -140,7 +138,17 @@ public final class BackupGuardStats implements BackupGuardMXBean, TelemetrySink 
         } else if (event instanceof GuardEvent.Collateral c) {
             max(collateralWaitingMax, c.waitingSessions());
             max(collateralWaitMax, c.longestWaitMicros());
+        } else if (event instanceof GuardEvent.ConnectionLost l) {
+            connectionsLost.increment();
+            if (l.locks().contains(LockKind.GLOBAL_READ_LOCK)) {
+                globalLockHeld(l.globalLockHoldMicros()); // the server released it: no LockReleased comes
+            }
         }
+    }
+
+    private void globalLockHeld(long micros) {
+        globalHoldTotal.add(micros);
+        max(globalHoldMax, micros);
     }
 
     private static void max(AtomicLong m, long v) {
@@ -248,6 +256,11 @@ public final class BackupGuardStats implements BackupGuardMXBean, TelemetrySink 
     @Override
     public long getLockHoldExceeded() {
         return lockHoldExceeded.sum();
+    }
+
+    @Override
+    public long getConnectionsLost() {
+        return connectionsLost.sum();
     }
 
     @Override

@@ -71,6 +71,32 @@ class JfrSinkTest {
     }
 
     @Test
+    void aLostConnectionIsOneEventWithTheDriversErrorAndTheLocksItHeld() throws IOException {
+        JfrSink sink = new JfrSink(true);
+        Path file = dir.resolve("lost.jfr");
+        try (Recording r = new Recording()) {
+            r.enable(JfrEvents.ConnectionLost.class);
+            r.start();
+            assertThat(sink.wants(GuardEvent.ConnectionLost.class)).isTrue();
+            sink.accept(new GuardEvent.ConnectionLost(ORIGIN, GuardEvent.ConnectionLost.NoticedBy.LOCK_GUARD,
+                    "SELECT * FROM t", "08S01", 0, "Communications link failure",
+                    List.of(LockKind.GLOBAL_READ_LOCK, LockKind.BACKUP_STAGE), 900_000, true));
+            r.stop();
+            r.dump(file);
+        }
+        RecordedEvent e = RecordingFile.readAllEvents(file).stream()
+                .filter(x -> x.getEventType().getName().equals("backupguard.ConnectionLost")).findFirst().orElseThrow();
+        assertThat(e.getString("noticedBy")).isEqualTo("lock_guard");
+        assertThat(e.getString("statement")).isEqualTo("SELECT * FROM t");
+        assertThat(e.getString("sqlState")).isEqualTo("08S01");
+        assertThat(e.getString("error")).isEqualTo("Communications link failure");
+        assertThat(e.getString("locks")).isEqualTo("global_read_lock, backup_stage");
+        assertThat(e.getDuration("globalLockHold")).isEqualTo(Duration.ofMillis(900));
+        assertThat(e.getBoolean("snapshotOpen")).isTrue();
+        assertThat(e.getLong("connectionId")).isEqualTo(42);
+    }
+
+    @Test
     void everyEventTypeHasAJfrTypeInTheCategory() {
         List<Class<?>> types = List.of(JfrEvents.class.getDeclaredClasses()).stream()
                 .filter(c -> !Modifier.isAbstract(c.getModifiers())).toList();

@@ -84,6 +84,20 @@ class BackupGuardStatsTest {
     }
 
     @Test
+    void aLostConnectionIsCountedAndTheLockItHeldCountsAsHeldUntilThen() {
+        BackupGuardStats stats = new BackupGuardStats(modeSwitch, () -> 0, true);
+        stats.accept(new GuardEvent.LockReleased(ORIGIN, LockKind.GLOBAL_READ_LOCK, 50));
+        stats.accept(lost(List.of(LockKind.GLOBAL_READ_LOCK), 900));
+        stats.accept(lost(List.of(), 0));
+
+        assertThat(stats.wants(GuardEvent.ConnectionLost.class)).isTrue();
+        assertThat(stats.getConnectionsLost()).isEqualTo(2);
+        // The server released that lock: no LockReleased comes, so the hold is taken from the ConnectionLost.
+        assertThat(stats.getGlobalLockHoldTotalMicros()).isEqualTo(950);
+        assertThat(stats.getGlobalLockHoldMaxMicros()).isEqualTo(900);
+    }
+
+    @Test
     void setModeSwitchesTheOverrideAndRefusesNonsense() {
         BackupGuardStats stats = new BackupGuardStats(modeSwitch, () -> 0, true);
         assertThat(stats.getMode()).isEqualTo("configured");
@@ -124,6 +138,11 @@ class BackupGuardStatsTest {
             stats.unregister();
         }
         assertThat(mbs.isRegistered(name)).isFalse();
+    }
+
+    private static GuardEvent lost(List<LockKind> locks, long holdMicros) {
+        return new GuardEvent.ConnectionLost(ORIGIN, GuardEvent.ConnectionLost.NoticedBy.STATEMENT_FAILED, "SELECT 1",
+                "08000", -1, "(conn=?) Socket error", locks, holdMicros, true);
     }
 
     private static GuardEvent rule(Finding.Outcome outcome) {
