@@ -81,8 +81,9 @@ public final class GlobalReadLock implements GlobalReadLockGuard {
         if (session.holdsGlobalLock()) {
             return;
         }
-        long token = session.held(openSide(r), System.nanoTime());
-        startHoldTimer(r, session, token);
+        SideConnection side = openSide(r).connection();
+        long token = session.held(side, System.nanoTime());
+        HoldWatch.start(r, session, token, side);
     }
 
     @Override
