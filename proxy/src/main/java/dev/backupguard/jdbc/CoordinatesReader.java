@@ -20,6 +20,23 @@ final class CoordinatesReader {
     private CoordinatesReader() {
     }
 
+    /**
+     * MariaDB has no GTID position for the snapshot's coordinates ({@code BINLOG_GTID_POS} is NULL): they are no
+     * position of that file. A binlog rotation while a commit was between the binary log and InnoDB leaves
+     * Binlog_snapshot_file naming the new file and Binlog_snapshot_position an offset of the old one until the next
+     * commit (docs/server-facts.md, fact 14); such coordinates are never taken as the snapshot's.
+     */
+    static final class NotAPosition extends SQLException {
+        private static final long serialVersionUID = 1L;
+
+        NotAPosition(String file, long position) {
+            super("MariaDB reported the snapshot's binlog coordinates as " + file + ":" + position + ", which is no "
+                    + "position of that file (BINLOG_GTID_POS is NULL): the binary log was rotated while a commit was "
+                    + "under way, and until the next commit MariaDB pairs the new file with an offset of the old one "
+                    + "(docs/server-facts.md, fact 14)", "25000");
+        }
+    }
+
     static BinlogCoordinates read(BinlogCoordinates.Source source, ServerFacts facts, Runner run) throws SQLException {
         String file = null;
         long position = -1;
@@ -43,7 +60,10 @@ final class CoordinatesReader {
             Statement gtidQuery = CoordinatesQueries.binlogGtidPos(facts, file, position);
             if (gtidQuery != null) {
                 try (ResultSet rs = run.query(gtidQuery)) {
-                    gtid = rs.next() && rs.getString(1) != null ? rs.getString(1) : "";
+                    gtid = rs.next() ? rs.getString(1) : null;
+                }
+                if (gtid == null) {
+                    throw new NotAPosition(file, position);
                 }
             }
         } else {

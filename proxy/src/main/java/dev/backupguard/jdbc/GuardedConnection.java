@@ -11,6 +11,7 @@ import dev.backupguard.lock.LockRequest;
 import dev.backupguard.lock.LockSession;
 import dev.backupguard.protocol.BinlogCoordinates;
 import dev.backupguard.protocol.Finding;
+import dev.backupguard.protocol.Rule;
 import dev.backupguard.protocol.JdbcCall;
 import dev.backupguard.protocol.ObservedState;
 import dev.backupguard.protocol.Plan;
@@ -261,7 +262,7 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
                 tryGuarded(t.statement());
             } else if (step instanceof Step.ReadCoordinates r) {
                 guardSent = true;
-                readCoordinates(r.source());
+                readCoordinates(r.source(), job);
             } else if (step instanceof Step.CompleteCoordinates) {
                 completeCoordinates();
             } else if (step instanceof Step.Answer a) {
@@ -423,10 +424,18 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
         }
     }
 
-    private void readCoordinates(BinlogCoordinates.Source source) throws SQLException {
+    private void readCoordinates(BinlogCoordinates.Source source, Statement job) throws SQLException {
         BinlogCoordinates c;
         try {
             c = CoordinatesReader.read(source, protocol.facts(), this::injectedQuery);
+        } catch (CoordinatesReader.NotAPosition e) {
+            Finding f = new Finding(Rule.COORDINATES_OUTSIDE_LOCK, Finding.Outcome.REFUSED, protocol.position(),
+                    job == null ? null : job.sql(), e.getMessage());
+            report(List.of(f));
+            recover(e);
+            SQLException refusal = new BackupGuardException(f, settings.telemetry().redact(), NOT_A_POSITION_HELPS);
+            refusal.initCause(e);
+            throw refusal;
         } catch (SQLException e) {
             recover(e);
             throw e;
@@ -434,6 +443,10 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
         protocol.coordinates(c);
         recorder.coordinates(c, !CoordinatesReader.needsCompletion(c, protocol.facts()));
     }
+
+    /** What helps when the snapshot's own coordinates are no binlog position (fact 14). */
+    static final String NOT_A_POSITION_HELPS = "set backupguard.snapshot.way=global-lock (SHOW MASTER STATUS under the "
+            + "global read lock is exact), or run the backup again once the server has committed a transaction";
 
     /** A coordinates query the guard injects: sent on the internal statement, reported and recorded as injected. */
     private ResultSet injectedQuery(Statement st) throws SQLException {

@@ -1031,15 +1031,20 @@ public final class SessionProtocol {
         JOB_ABSORBED
     }
 
-    private SnapshotWay chooseWay() {
+    private SnapshotWay chooseWay(Start how) {
         if (!facts.binlogOn()) {
             return SnapshotWay.NO_COORDINATES;
+        }
+        if (how == Start.JOB_FLUSH_LOGS) {
+            // The rotation comes right before the snapshot: one while another session's commit is between the binary
+            // log and InnoDB leaves Binlog_snapshot_file/_position wrong (docs/server-facts.md, fact 14). FTWRL waits
+            // for such a commit, so the rotation and the position read go under it, whatever the way (mariadb-dump
+            // takes the lock for --flush-logs with --single-transaction too).
+            return SnapshotWay.GLOBAL_LOCK;
         }
         return switch (settings.way()) {
             case GLOBAL_LOCK -> SnapshotWay.GLOBAL_LOCK;
             case SNAPSHOT_STATUS -> facts.snapshotReportsCoordinates() ? SnapshotWay.SNAPSHOT_STATUS : SnapshotWay.GLOBAL_LOCK;
-            // FLUSH LOGS needs no lock where the snapshot reports its own coordinates: Binlog_snapshot_file/_position
-            // are exact wherever the log was rotated (the new file just does not start exactly at the snapshot).
             default -> nonTransactionalInScope() || !facts.snapshotReportsCoordinates()
                     ? SnapshotWay.GLOBAL_LOCK : SnapshotWay.SNAPSHOT_STATUS;
         };
@@ -1064,7 +1069,7 @@ public final class SessionProtocol {
      * [UNLOCK TABLES], SAVEPOINT.
      */
     private Plan.Builder addSnapshotStart(Plan.Builder p, Statement trigger, Start how, boolean lockAlreadyHeld) {
-        SnapshotWay way = chooseWay();
+        SnapshotWay way = chooseWay(how);
         // The job locked tables itself and some are not transactional: its lock is what makes them consistent (I6),
         // whatever way the coordinates are read. (Answering its FTWRL without sending it, as the snapshot-status way
         // does for all-transactional scopes, left MyISAM tables read with no lock at all.)

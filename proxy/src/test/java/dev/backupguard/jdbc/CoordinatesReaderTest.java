@@ -63,6 +63,31 @@ class CoordinatesReaderTest {
     }
 
     @Test
+    void mariadbSnapshotCoordinatesWithNoGtidPositionAreNeverTaken() throws SQLException {
+        // After a rotation that raced a commit, MariaDB pairs the new file with an offset of the old one until the
+        // next commit, and BINLOG_GTID_POS of that pair is NULL (docs/server-facts.md, fact 14).
+        Server server = new Server(Map.of(
+                "SHOW STATUS LIKE 'binlog_snapshot_%'", rows(List.of("Variable_name", "Value"),
+                        List.of("Binlog_snapshot_file", "binlog.000015"), List.of("Binlog_snapshot_position", "1030")),
+                "SELECT BINLOG_GTID_POS('binlog.000015', 1030)", rows(List.of("g"), Arrays.asList((Object) null))));
+
+        assertThatThrownBy(() -> CoordinatesReader.read(BinlogCoordinates.Source.SNAPSHOT_STATUS, MARIADB, server))
+                .isInstanceOf(SQLException.class).hasFieldOrPropertyWithValue("SQLState", "25000")
+                .hasMessageContaining("binlog.000015:1030").hasMessageContaining("fact 14");
+    }
+
+    @Test
+    void anEmptyGtidPositionIsOneBeforeTheFirstTransaction() throws SQLException {
+        // '' (not NULL) is what MariaDB answers for a position before any GTID of a fresh log (fact 1).
+        Server server = new Server(Map.of(
+                "SHOW STATUS LIKE 'binlog_snapshot_%'", rows(List.of("Variable_name", "Value"),
+                        List.of("Binlog_snapshot_file", "binlog.000001"), List.of("Binlog_snapshot_position", "329")),
+                "SELECT BINLOG_GTID_POS('binlog.000001', 329)", rows(List.of("g"), List.of(""))));
+
+        assertThat(CoordinatesReader.read(BinlogCoordinates.Source.SNAPSHOT_STATUS, MARIADB, server).gtid()).isEmpty();
+    }
+
+    @Test
     void perconaSnapshotStatusCarriesItsGtidSetItself() throws SQLException {
         Server server = new Server(Map.of("SHOW STATUS LIKE 'binlog_snapshot_%'", rows(List.of("Variable_name", "Value"),
                 List.of("Binlog_snapshot_file", "binlog.000007"), List.of("Binlog_snapshot_position", "155"),
@@ -133,11 +158,16 @@ class CoordinatesReaderTest {
         lenient().when(rs.getMetaData()).thenReturn(md);
         int[] at = {-1};
         lenient().when(rs.next()).thenAnswer(i -> ++at[0] < all.size());
-        lenient().when(rs.getString(anyInt())).thenAnswer(i -> String.valueOf(all.get(at[0]).get((int) i.getArgument(0) - 1)));
+        lenient().when(rs.getString(anyInt())).thenAnswer(i -> text(all.get(at[0]).get((int) i.getArgument(0) - 1)));
         lenient().when(rs.getString(anyString())).thenAnswer(i ->
-                String.valueOf(all.get(at[0]).get(labels.indexOf((String) i.getArgument(0)))));
+                text(all.get(at[0]).get(labels.indexOf((String) i.getArgument(0)))));
         lenient().when(rs.getLong(anyString())).thenAnswer(i ->
                 ((Number) all.get(at[0]).get(labels.indexOf((String) i.getArgument(0)))).longValue());
         return rs;
+    }
+
+    /** SQL NULL stays null, as a driver's getString gives it. */
+    private static String text(Object value) {
+        return value == null ? null : String.valueOf(value);
     }
 }

@@ -3,6 +3,8 @@ package dev.backupguard.protocol;
 import dev.backupguard.classify.TableName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.List;
 import java.util.Set;
@@ -345,21 +347,36 @@ class EnforceShapesTest {
         assertThat(s.consistencyViolations()).isEmpty();
     }
 
-    @Test
-    void flushLogsAfterStartTransactionIsMovedBeforeTheSnapshotWithNoLockWhereTheSnapshotReportsItsCoordinates() {
-        // Binlog_snapshot_file/_position are exact wherever FLUSH LOGS rotated the log, so MariaDB needs no lock for
-        // it (the issue: with auto, no global lock at all when every table is transactional).
-        Simulation s = enforce(MARIADB).jobs("START TRANSACTION", "FLUSH LOGS", "SELECT * FROM accounts");
+    @ParameterizedTest
+    @EnumSource(value = SnapshotWay.class, names = {"AUTO", "SNAPSHOT_STATUS"})
+    void flushLogsIsMovedUnderTheLockEvenWhereTheSnapshotReportsItsCoordinates(SnapshotWay way) {
+        // A rotation while another session's commit is between the binary log and InnoDB leaves
+        // Binlog_snapshot_file/_position wrong (docs/server-facts.md, fact 14), and the guard's own FLUSH LOGS right
+        // before the snapshot is the likeliest moment for it; FTWRL waits for such a commit (mariadb-dump also
+        // locks for --flush-logs with --single-transaction).
+        Simulation s = new Simulation(ProtocolSettings.defaults().withWay(way), MARIADB)
+                .jobs("START TRANSACTION", "FLUSH LOGS", "SELECT * FROM accounts");
 
         assertThat(s.sent).containsExactly(
                 "SET SESSION sql_log_bin = 0",
                 "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
+                "FLUSH /*!40101 LOCAL */ TABLES",
+                "FLUSH TABLES WITH READ LOCK",
                 "FLUSH LOGS",
                 "START TRANSACTION /*!40100 WITH CONSISTENT SNAPSHOT */",
-                "SHOW STATUS LIKE 'binlog_snapshot_%'",
+                "SHOW MASTER STATUS",
+                "UNLOCK TABLES",
                 "SELECT BINLOG_GTID_POS('binlog.000002', 1234)",
                 "SAVEPOINT " + SP,
                 "SELECT * FROM accounts");
+        assertConsistent(s);
+    }
+
+    @Test
+    void withoutFlushLogsTheSnapshotStillReportsItsOwnCoordinatesWithNoLock() {
+        Simulation s = enforce(MARIADB).jobs("START TRANSACTION", "SELECT * FROM accounts");
+
+        assertThat(s.sent).startsWith(MARIADB_START.toArray(String[]::new)).doesNotContain("FLUSH TABLES WITH READ LOCK");
         assertConsistent(s);
     }
 
@@ -391,8 +408,8 @@ class EnforceShapesTest {
         assertThat(s.sent).startsWith(MARIADB_START.toArray(String[]::new));
         // sql_log_bin=0 is kept through the restart: it cannot be sent inside the old snapshot anyway.
         assertThat(s.sent.subList(MARIADB_START.size(), s.sent.size())).startsWith("ROLLBACK",
-                "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ", "FLUSH LOGS");
-        assertThat(s.sent).doesNotContain("FLUSH TABLES WITH READ LOCK");
+                "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ", "FLUSH /*!40101 LOCAL */ TABLES",
+                "FLUSH TABLES WITH READ LOCK", "FLUSH LOGS");
         assertConsistent(s);
     }
 

@@ -57,6 +57,14 @@ enum JobShape {
         return this == LOCK_WHOLE_DUMP_WITH_MYISAM;
     }
 
+    /** The way the guard takes for this shape when {@code way} is asked for: FLUSH LOGS always goes under the lock. */
+    SnapshotWay effectiveWay(SnapshotWay way) {
+        if (this == FLUSH_LOGS_AFTER_SNAPSHOT) {
+            return SnapshotWay.GLOBAL_LOCK;
+        }
+        return way != SnapshotWay.AUTO ? way : myisam() ? SnapshotWay.GLOBAL_LOCK : SnapshotWay.SNAPSHOT_STATUS;
+    }
+
     /** The job holds the global read lock for its whole dump: consistent unguarded, but the server is read-only. */
     boolean locksWholeDump() {
         return this == LOCK_WHOLE_DUMP || this == LOCK_WHOLE_DUMP_WITH_MYISAM;
@@ -94,15 +102,11 @@ enum JobShape {
                 out.add(SKIP_BINLOG);
                 out.addAll(start(way)); // at the job's START TRANSACTION WITH CONSISTENT SNAPSHOT
                 out.add("ROLLBACK"); // FLUSH LOGS came before any read: the snapshot is restarted after it
-                if (way == SnapshotWay.GLOBAL_LOCK) {
-                    out.addAll(List.of(RR, FLUSH_LOCAL, FTWRL, "FLUSH LOGS", START));
-                    out.addAll(LOCKED_COORDINATES);
-                    out.addAll(List.of("UNLOCK TABLES", GTID_OF_POSITION, SAVEPOINT));
-                } else {
-                    out.addAll(List.of(RR, "FLUSH LOGS", START));
-                    out.addAll(SNAPSHOT_COORDINATES);
-                    out.add(SAVEPOINT);
-                }
+                // Under the lock whatever the way: a rotation while a commit is under way leaves the snapshot's own
+                // coordinates wrong (docs/server-facts.md, fact 14).
+                out.addAll(List.of(RR, FLUSH_LOCAL, FTWRL, "FLUSH LOGS", START));
+                out.addAll(LOCKED_COORDINATES);
+                out.addAll(List.of("UNLOCK TABLES", GTID_OF_POSITION, SAVEPOINT));
                 out.addAll(reads(false));
                 out.addAll(END);
             }

@@ -132,10 +132,9 @@ class LegacyJobsIT {
         try (Fixture f = new Fixture(db)) {
             Run run = f.run(guardedUrl(driver, db, "enforce", way), shape, driver, true);
 
-            SnapshotWay effective = way != SnapshotWay.AUTO ? way
-                    : shape.myisam() ? SnapshotWay.GLOBAL_LOCK : SnapshotWay.SNAPSHOT_STATUS;
+            SnapshotWay effective = shape.effectiveWay(way);
             assertThat(run.log).as("what reached the server").containsExactlyElementsOf(shape.enforced(effective));
-            if (way == SnapshotWay.AUTO && !shape.myisam()) {
+            if (way == SnapshotWay.AUTO && effective == SnapshotWay.SNAPSHOT_STATUS) {
                 assertThat(run.log).as("auto on MariaDB, every table transactional: no global lock at all")
                         .doesNotContain(JobShape.FTWRL);
             }
@@ -207,8 +206,9 @@ class LegacyJobsIT {
             Dump d = dumps.get(i);
             BinlogCoordinates c = coordinates.get(i);
             assertThat(Bank.sum(d)).as("run %d: checking + savings", i).isEqualTo(bank.total());
-            assertThat(f.gtidAt(c.file(), c.position())).as("run %d: coordinates %s", i, c)
-                    .isEqualTo(f.writer.gtidAfter(d.lastTransfer()));
+            String expected = f.writer.gtidAfter(d.lastTransfer());
+            assertThat(c.gtid()).as("run %d: the GTID the guard read with %s", i, c).isEqualTo(expected);
+            assertThat(f.gtidAt(c.file(), c.position())).as("run %d: coordinates %s", i, c).isEqualTo(expected);
             if (d.hasCoordinates()) {
                 assertThat(d.binlogFile() + ":" + d.binlogPos()).isEqualTo(c.file() + ":" + c.position());
             }
