@@ -376,7 +376,8 @@ class EnforceShapesTest {
     void withoutFlushLogsTheSnapshotStillReportsItsOwnCoordinatesWithNoLock() {
         Simulation s = enforce(MARIADB).jobs("START TRANSACTION", "SELECT * FROM accounts");
 
-        assertThat(s.sent).startsWith(MARIADB_START.toArray(String[]::new)).doesNotContain("FLUSH TABLES WITH READ LOCK");
+        assertThat(s.sent).startsWith(MARIADB_START.toArray(String[]::new))
+                .doesNotContain("FLUSH TABLES WITH READ LOCK");
         assertConsistent(s);
     }
 

@@ -13,12 +13,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,20 +22,16 @@ import org.junit.jupiter.api.Test;
 /**
  * Fact 14 of docs/server-facts.md, as assertions: a binlog rotation while a commit is between the binary log and the
  * engine makes {@code Binlog_snapshot_file}/{@code _position} wrong, first ahead of the snapshot's data, then a file
- * and an offset that do not belong together; a global read lock waits for that commit. The commit is held at exactly
- * that point by semi-synchronous replication with {@code rpl_semi_sync_master_wait_point = AFTER_SYNC} and no replica:
- * it waits for an acknowledgement that never comes (processlist state "Waiting for semi-sync ACK from slave") until
- * the test switches semi-sync off. Every step waits for the server's state, none for time.
+ * and an offset that do not belong together; a global read lock waits for that commit. {@link HalfCommit} holds the
+ * commit at exactly that point. Every step waits for the server's state, none for time.
  */
 @WithMariaDb
 class RotationFactsIT {
 
-    private static final String STALLED = "Waiting for semi-sync ACK from slave";
-
     private static String db;
     private final List<Connection> connections = new ArrayList<>();
-    private final ExecutorService background = Executors.newCachedThreadPool();
     private MariaDbServer server;
+    private HalfCommit half;
     private Connection watcher;
 
     @BeforeAll
@@ -53,19 +44,13 @@ class RotationFactsIT {
     @BeforeEach
     void server(MariaDbServer server) throws SQLException {
         this.server = server;
+        half = new HalfCommit(server);
         watcher = connect();
-        // An acknowledgement that never comes: the commit waits until semi-sync is switched off (the timeout, 10
-        // minutes, only keeps a broken test from hanging the build).
-        server.execute("SET GLOBAL rpl_semi_sync_master_wait_point = AFTER_SYNC",
-                "SET GLOBAL rpl_semi_sync_master_timeout = 600000");
     }
 
     @AfterEach
     void close() throws SQLException {
-        server.execute("SET GLOBAL rpl_semi_sync_master_enabled = OFF",
-                "SET GLOBAL rpl_semi_sync_master_timeout = DEFAULT",
-                "SET GLOBAL rpl_semi_sync_master_wait_point = DEFAULT");
-        background.shutdownNow();
+        half.close();
         for (Connection c : connections) {
             c.close();
         }
@@ -79,11 +64,11 @@ class RotationFactsIT {
         long rowsBefore = count(a);
         String oldFile = binlogStatus(a)[0];
 
-        Future<String> commit = stallCommit(w);
+        Future<String> commit = half.hold(w, () -> insert(w));
         // The rotation blocks after it opened the new file (SHOW BINLOG STATUS waits for it meanwhile), and MariaDB
         // points the global snapshot position at that new file's start.
-        Future<?> flush = background.submit(() -> run(f, "FLUSH BINARY LOGS"));
-        await("the rotation to open a new file", () -> !oldFile.equals(globalSnapshotStatus()[0]));
+        Future<?> flush = half.meanwhile(() -> run(f, "FLUSH BINARY LOGS"));
+        ServerWait.until("the rotation to open a new file", () -> !oldFile.equals(globalSnapshotStatus()[0]));
         String newFile = globalSnapshotStatus()[0];
 
         // 1. A snapshot started now: the start of the new file, whose GTID position includes the commit still
@@ -93,7 +78,7 @@ class RotationFactsIT {
         assertThat(Long.parseLong(during[2])).as("rows the snapshot sees").isEqualTo(rowsBefore);
         String gtidDuring = gtidAt(during[0], Long.parseLong(during[1]));
 
-        server.execute("SET GLOBAL rpl_semi_sync_master_enabled = OFF");
+        half.release();
         String committed = commit.get();
         flush.get();
         assertThat(gtidDuring).as("the GTID position of the coordinates: the waiting commit's")
@@ -124,10 +109,10 @@ class RotationFactsIT {
         Connection w = connect();
         long rowsBefore = count(a);
 
-        Future<String> commit = stallCommit(w);
-        Future<?> lock = background.submit(() -> run(a, "FLUSH TABLES WITH READ LOCK"));
-        await("FTWRL to wait for the commit", () -> "Waiting for backup lock".equals(state(a)));
-        server.execute("SET GLOBAL rpl_semi_sync_master_enabled = OFF");
+        Future<String> commit = half.hold(w, () -> insert(w));
+        Future<?> lock = half.meanwhile(() -> run(a, "FLUSH TABLES WITH READ LOCK"));
+        ServerWait.until("FTWRL to wait for the commit", () -> "Waiting for backup lock".equals(state(a)));
+        half.release();
         String committed = commit.get();
         lock.get();
 
@@ -142,21 +127,15 @@ class RotationFactsIT {
         assertThat(gtidAt(position[0], Long.parseLong(position[1]))).isEqualTo(committed);
     }
 
-    /** Starts an INSERT on {@code w} and returns once its commit waits between the binary log and the engine. */
-    private Future<String> stallCommit(Connection w) throws SQLException {
-        server.execute("SET GLOBAL rpl_semi_sync_master_enabled = ON");
-        Future<String> commit = background.submit(() -> {
-            exec(w, "INSERT INTO w (n) VALUES (1)");
-            return query(w, "SELECT @@last_gtid");
-        });
-        await("the commit to wait for its acknowledgement", () -> STALLED.equals(state(w)));
-        return commit;
+    private static String insert(Connection w) throws SQLException {
+        exec(w, "INSERT INTO w (n) VALUES (1)");
+        return query(w, "SELECT @@last_gtid");
     }
 
     /** START TRANSACTION WITH CONSISTENT SNAPSHOT: its file, position and row count; then COMMIT. */
     private static String[] snapshot(Connection a) throws SQLException {
         exec(a, "START TRANSACTION WITH CONSISTENT SNAPSHOT");
-        String[] status = snapshotStatus(a);
+        String[] status = HalfCommit.snapshotStatus(a);
         long rows = count(a);
         exec(a, "COMMIT");
         return new String[] {status[0], status[1], Long.toString(rows)};
@@ -168,20 +147,10 @@ class RotationFactsIT {
         return null;
     }
 
-    private static String[] snapshotStatus(Connection c) throws SQLException {
-        String[] out = new String[2];
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW STATUS LIKE 'binlog_snapshot_%'")) {
-            while (rs.next()) {
-                out[rs.getString(1).equalsIgnoreCase("Binlog_snapshot_file") ? 0 : 1] = rs.getString(2);
-            }
-        }
-        return out;
-    }
-
     /** Outside a transaction the snapshot status is the server's last commit position (fact 2). */
     private String[] globalSnapshotStatus() {
         try {
-            return snapshotStatus(watcher);
+            return HalfCommit.snapshotStatus(watcher);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
@@ -215,16 +184,5 @@ class RotationFactsIT {
         Connection c = server.connect(JdbcDriver.MARIADB, db);
         connections.add(c);
         return c;
-    }
-
-    /** Polls the server until {@code reached}; 60 s only turns a broken test into a failure instead of a hang. */
-    private static void await(String what, BooleanSupplier reached) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!reached.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the server never showed " + what);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2)); // between polls of the server's state
-        }
     }
 }

@@ -57,12 +57,12 @@ enum JobShape {
         return this == LOCK_WHOLE_DUMP_WITH_MYISAM;
     }
 
-    /** The way the guard takes for this shape when {@code way} is asked for: FLUSH LOGS always goes under the lock. */
-    SnapshotWay effectiveWay(SnapshotWay way) {
-        if (this == FLUSH_LOGS_AFTER_SNAPSHOT) {
-            return SnapshotWay.GLOBAL_LOCK;
-        }
-        return way != SnapshotWay.AUTO ? way : myisam() ? SnapshotWay.GLOBAL_LOCK : SnapshotWay.SNAPSHOT_STATUS;
+    /**
+     * How the coordinates the job ends up with were read when the snapshot was started {@code way}: the job's FLUSH
+     * LOGS restarts it under the global read lock whatever the way (docs/server-facts.md, fact 14).
+     */
+    SnapshotWay coordinatesWay(SnapshotWay way) {
+        return this == FLUSH_LOGS_AFTER_SNAPSHOT ? SnapshotWay.GLOBAL_LOCK : way;
     }
 
     /** The job holds the global read lock for its whole dump: consistent unguarded, but the server is read-only. */

@@ -3,6 +3,8 @@ package dev.backupguard.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.backupguard.facts.HalfCommit;
+import dev.backupguard.facts.ServerWait;
 import dev.backupguard.legacy.Bank;
 import dev.backupguard.legacy.Dump;
 import dev.backupguard.legacy.LegacyJob;
@@ -15,15 +17,9 @@ import dev.backupguard.testserver.MariaDbServer;
 import dev.backupguard.testserver.WithMariaDb;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,12 +37,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 class RotationCoordinatesIT {
 
     private static final int ACCOUNTS = 20;
-    private static final String STALLED = "Waiting for semi-sync ACK from slave";
 
     private static MariaDbServer server;
     private static String db;
     private static Bank bank;
-    private final ExecutorService background = Executors.newCachedThreadPool();
+    private HalfCommit half;
     private Connection writerConnection;
     private TransferWriter writer;
 
@@ -61,9 +56,7 @@ class RotationCoordinatesIT {
 
     @BeforeEach
     void writer() throws SQLException {
-        server.execute("SET GLOBAL rpl_semi_sync_master_wait_point = AFTER_SYNC",
-                // The acknowledgement never comes; 10 minutes only keep a broken test from hanging the build.
-                "SET GLOBAL rpl_semi_sync_master_timeout = 600000");
+        half = new HalfCommit(server);
         writerConnection = server.connect(JdbcDriver.MARIADB, db);
         writer = new TransferWriter(writerConnection, ACCOUNTS);
         writer.transferOnce();
@@ -71,10 +64,7 @@ class RotationCoordinatesIT {
 
     @AfterEach
     void close() throws SQLException {
-        server.execute("SET GLOBAL rpl_semi_sync_master_enabled = OFF",
-                "SET GLOBAL rpl_semi_sync_master_timeout = DEFAULT",
-                "SET GLOBAL rpl_semi_sync_master_wait_point = DEFAULT");
-        background.shutdownNow();
+        half.close();
         writer.close();
     }
 
@@ -87,14 +77,14 @@ class RotationCoordinatesIT {
     @ParameterizedTest
     @EnumSource(value = SnapshotWay.class, names = {"SNAPSHOT_STATUS", "AUTO"})
     void theJobsFlushLogsWhileACommitIsUnderWayGivesTheSnapshotsOwnCoordinates(SnapshotWay way) throws Exception {
-        Future<Long> transfer = stallTransfer();
+        Future<Long> transfer = half.hold(writerConnection, writer::transferOnce);
         String oldFile = lastCommitFile();
 
-        Future<Guarded> job = background.submit(() -> guardedRun(LegacyJob.FLUSH_LOGS_AFTER_SNAPSHOT, way));
+        Future<Guarded> job = half.meanwhile(() -> guardedRun(LegacyJob.FLUSH_LOGS_AFTER_SNAPSHOT, way));
         // The guard is held by the commit: its FTWRL waits for it, or its FLUSH LOGS (without the lock) has rotated.
-        await("the guard's FTWRL to wait, or its FLUSH LOGS to rotate",
+        ServerWait.until("the guard's FTWRL to wait, or its FLUSH LOGS to rotate",
                 () -> sessionsIn("Waiting for backup lock") > 0 || !oldFile.equals(lastCommitFile()));
-        server.execute("SET GLOBAL rpl_semi_sync_master_enabled = OFF");
+        half.release();
         long stalled = transfer.get();
         Guarded run = job.get();
 
@@ -115,17 +105,17 @@ class RotationCoordinatesIT {
     @ParameterizedTest
     @EnumSource(value = SnapshotWay.class, names = {"SNAPSHOT_STATUS", "AUTO"})
     void aSnapshotPositionThatIsNoPositionOfItsFileIsRefused(SnapshotWay way) throws Exception {
-        Future<Long> transfer = stallTransfer();
+        Future<Long> transfer = half.hold(writerConnection, writer::transferOnce);
         String oldFile = lastCommitFile();
         try (Connection other = server.connect(JdbcDriver.MARIADB, db)) {
-            Future<?> flush = background.submit(() -> {
+            Future<?> flush = half.meanwhile(() -> {
                 try (Statement s = other.createStatement()) {
                     s.execute("FLUSH BINARY LOGS");
                 }
                 return null;
             });
-            await("the rotation to open a new file", () -> !oldFile.equals(lastCommitFile()));
-            server.execute("SET GLOBAL rpl_semi_sync_master_enabled = OFF");
+            ServerWait.until("the rotation to open a new file", () -> !oldFile.equals(lastCommitFile()));
+            half.release();
             transfer.get();
             flush.get();
         }
@@ -160,16 +150,6 @@ class RotationCoordinatesIT {
         }
     }
 
-    /** Starts a transfer and returns once its commit waits between the binary log and InnoDB. */
-    private Future<Long> stallTransfer() throws SQLException {
-        server.execute("SET GLOBAL rpl_semi_sync_master_enabled = ON");
-        Future<Long> transfer = background.submit(writer::transferOnce);
-        long thread = MariaDbServer.threadId(writerConnection);
-        await("the transfer's commit to wait for its acknowledgement", () -> STALLED.equals(
-                server.queryString("SELECT STATE FROM information_schema.PROCESSLIST WHERE ID = " + thread)));
-        return transfer;
-    }
-
     private static int sessionsIn(String state) {
         return Integer.parseInt(server.queryString(
                 "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE STATE = '" + state + "'"));
@@ -177,16 +157,11 @@ class RotationCoordinatesIT {
 
     /** The server's last commit position: the snapshot status outside a transaction (fact 2). */
     private static String[] lastCommit() {
-        String[] out = new String[2];
-        try (Connection c = server.connect(JdbcDriver.MARIADB, db); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SHOW STATUS LIKE 'binlog_snapshot_%'")) {
-            while (rs.next()) {
-                out[rs.getString(1).equalsIgnoreCase("Binlog_snapshot_file") ? 0 : 1] = rs.getString(2);
-            }
+        try (Connection c = server.connect(JdbcDriver.MARIADB, db)) {
+            return HalfCommit.snapshotStatus(c);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-        return out;
     }
 
     private static String lastCommitFile() {
@@ -195,16 +170,5 @@ class RotationCoordinatesIT {
 
     private static String gtidAt(String file, long position) {
         return server.queryString("SELECT BINLOG_GTID_POS('" + file + "', " + position + ")");
-    }
-
-    /** Polls the server until {@code reached}; 60 s only turn a broken test into a failure instead of a hang. */
-    private static void await(String what, BooleanSupplier reached) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!reached.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the server never showed " + what);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2)); // between polls of the server's state
-        }
     }
 }
