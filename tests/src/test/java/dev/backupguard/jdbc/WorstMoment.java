@@ -7,27 +7,24 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Hooks that commit one transfer at each of the job's worst moments (after its coordinates, between its tables):
  * the deterministic way to show what a job's mistake costs. The transfer runs on the writer's own thread; when the
  * job holds the global read lock, the transfer waits for it (processlist state "Waiting for backup lock") and the
- * hook goes on, so a guarded and an unguarded job both finish. No sleeping: the hook waits for the transfer to
- * commit or for the server to show it waiting.
+ * hook goes on, so a guarded and an unguarded job both finish. Any other wait ("Waiting for table level lock",
+ * "Waiting for table metadata lock": another session's lock, for a moment) is not the job's: the hook waits for the
+ * commit then, or the job would read its tables before the transfer it was meant to see.
+ * No sleeping and no clock: the hook polls the server until the transfer committed or waits for the job's lock; the
+ * writer's own lock_wait_timeout and innodb_lock_wait_timeout end a wait that never ends.
  */
 final class WorstMoment implements LegacyJob.Hooks, AutoCloseable {
-
-    private static final Duration DEADLINE = Duration.ofSeconds(20);
 
     private final TransferWriter writer;
     private final Connection watcher;
@@ -63,24 +60,26 @@ final class WorstMoment implements LegacyJob.Hooks, AutoCloseable {
     private void commitOne() throws SQLException {
         Future<Long> f = executor.submit(writer::transferOnce);
         transfers.add(f);
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        // Each poll is one round trip to the server: the pace of the loop is the server's, not a sleep's.
         while (!f.isDone()) {
-            if (writerWaitsForALock()) {
+            if (waitsForTheJobsLock(writerState())) {
                 return; // it commits once the job releases its lock
             }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the transfer neither committed nor waited for a lock in " + DEADLINE);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
         }
         await(f);
     }
 
-    private boolean writerWaitsForALock() throws SQLException {
+    /** The one wait the job causes: its global read lock (MariaDB's FTWRL is a backup lock). */
+    static boolean waitsForTheJobsLock(String state) {
+        return JOBS_LOCK.equals(state);
+    }
+
+    static final String JOBS_LOCK = "Waiting for backup lock";
+
+    private String writerState() throws SQLException {
         try (Statement s = watcher.createStatement();
              ResultSet rs = s.executeQuery("SELECT STATE FROM information_schema.PROCESSLIST WHERE ID = " + writerThread)) {
-            String state = rs.next() ? rs.getString(1) : null;
-            return state != null && state.startsWith("Waiting for") && state.contains("lock");
+            return rs.next() ? rs.getString(1) : null;
         }
     }
 
@@ -93,14 +92,12 @@ final class WorstMoment implements LegacyJob.Hooks, AutoCloseable {
 
     private static void await(Future<Long> f) throws SQLException {
         try {
-            f.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+            f.get(); // the writer's lock wait timeouts end a transfer that cannot commit
         } catch (ExecutionException e) {
             throw e.getCause() instanceof SQLException s ? s : new SQLException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SQLException(e);
-        } catch (TimeoutException e) {
-            throw new SQLException("a worst-moment transfer did not commit in " + DEADLINE, e);
         }
     }
 
