@@ -1,5 +1,6 @@
 package dev.backupguard.jdbc;
 
+import dev.backupguard.config.Connector;
 import dev.backupguard.protocol.Result;
 
 import java.math.BigDecimal;
@@ -23,13 +24,16 @@ final class AnsweredResultSet extends RefusingResultSet {
 
     private final Result.Rows rows;
     private final Statement owner;
+    private final Connector driver;
     private int row = -1;
     private boolean closed;
     private boolean wasNull;
 
-    AnsweredResultSet(Result.Rows rows, Statement owner) {
+    /** {@code driver}: the Connector/J whose result sets this one reads like. */
+    AnsweredResultSet(Result.Rows rows, Statement owner, Connector driver) {
         this.rows = rows;
         this.owner = owner;
+        this.driver = driver;
     }
 
     @Override
@@ -215,7 +219,7 @@ final class AnsweredResultSet extends RefusingResultSet {
     @Override
     public ResultSetMetaData getMetaData() throws SQLException {
         open();
-        return new AnsweredMetaData(rows.columns());
+        return new AnsweredMetaData(rows, driver);
     }
 
     // ---------------------------------------------------------------- the result set's own properties

@@ -1,6 +1,7 @@
 package dev.backupguard.jdbc;
 
 import dev.backupguard.classify.Statement;
+import dev.backupguard.config.Connector;
 import dev.backupguard.protocol.Result;
 
 import java.sql.BatchUpdateException;
@@ -155,8 +156,7 @@ class GuardedStatement extends DelegatingStatement {
 
             @Override
             public ResultSet answer(Result result) {
-                return answerWith(result) ? current : new AnsweredResultSet(
-                        new Result.Rows(List.of(), List.of()), GuardedStatement.this);
+                return answerWith(result) ? current : answeredResultSet(new Result.Rows(List.of(), List.of()));
             }
         });
     }
@@ -211,13 +211,18 @@ class GuardedStatement extends DelegatingStatement {
     private boolean answerWith(Result result) {
         answered = true;
         if (result instanceof Result.Rows rows) {
-            current = new AnsweredResultSet(rows, this);
+            current = answeredResultSet(rows);
             answeredCount = -1;
             return true;
         }
         current = null;
         answeredCount = ((Result.UpdateCount) result).count();
         return false;
+    }
+
+    /** A result set of the guard's own, read like the driver's. */
+    private AnsweredResultSet answeredResultSet(Result.Rows rows) {
+        return new AnsweredResultSet(rows, this, Connector.ofDriver(delegate.getClass().getName()));
     }
 
     /** JDBC: executing a statement closes its current result set. */
