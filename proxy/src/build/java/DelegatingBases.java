@@ -28,8 +28,9 @@ import java.util.stream.Collectors;
  * Writes the mechanical part of the JDBC wrappers at build time: an abstract base class per wrapped interface whose
  * every method is plain delegation to the driver's object (or, for a result set the guard answers itself, a refusal),
  * so the hand-written wrappers extend it and hold only the methods they intercept. It reflects over the java.sql
- * interfaces of the JDK that runs the build; proxy/pom.xml runs it in generate-sources (a Java source file launched
- * by {@code java}, so nothing of it ships).
+ * interfaces of the JDK that runs the build (the module compiles with {@code --release 17}: a method a later JDK
+ * added to java.sql would fail the compilation, not slip into the jar); proxy/pom.xml runs it in generate-sources (a
+ * Java source file launched by {@code java}, so nothing of it ships).
  *
  * <p>The JDK's class files carry no parameter names, so parameters are named by their role in JDBC
  * ({@link #parameterNames}): the column or parameter a getter, setter or updater addresses, the value it sets, a
@@ -96,8 +97,8 @@ public final class DelegatingBases {
         out.append("\n/**\n * A {@link ").append(api).append("} that ").append(base.refusing()
                         ? "refuses every call with {@link #unsupported} (a call by column label is made by index)"
                         : "delegates every call to {@code " + field + "}")
-                .append("; a subclass overrides what it\n * intercepts. Generated at build time by "
-                        + "proxy/src/build/java/DelegatingBases.java: do not edit.\n */\n")
+                .append(";\n * a subclass overrides what it intercepts. Generated at build time by "
+                        + "proxy/src/build/java/DelegatingBases.java:\n * do not edit.\n */\n")
                 .append("abstract class ").append(base.name())
                 .append(base.superclass() == null ? "" : " extends " + base.superclass())
                 .append(" implements ").append(api).append(" {\n");
