@@ -23,6 +23,18 @@ final class Unwrapping {
         return delegate.unwrap(iface);
     }
 
+    /** Unwrapping an object that wraps nothing (a result set the guard answers itself) gives that object or fails. */
+    static <T> T unwrap(Object self, Class<T> iface) throws SQLException {
+        if (iface.isInstance(self)) {
+            return iface.cast(self);
+        }
+        throw new SQLException("not a wrapper for " + iface.getName(), "S1009");
+    }
+
+    static boolean isWrapperFor(Object self, Class<?> iface) {
+        return iface.isInstance(self);
+    }
+
     static boolean isWrapperFor(Object self, Wrapper delegate, Class<?> iface) {
         if (iface.isInstance(self) || iface.isInstance(delegate)) {
             return true;

@@ -2,6 +2,7 @@ package dev.backupguard.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.doReturn;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.mockingDetails;
 import static org.mockito.Mockito.never;
@@ -30,6 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ExecutePathsTest {
 
     private static final Map<String, String> BACKUP = Map.of("backupguard.session", "backup");
+    private static final String CONSISTENT_SNAPSHOT = "START TRANSACTION /*!40100 WITH CONSISTENT SNAPSHOT */";
     private static final int[] INDEXES = {1};
     private static final String[] NAMES = {"id"};
 
@@ -148,6 +150,45 @@ class ExecutePathsTest {
         assertThat(ps.executeBatch()).containsExactly(1, 1);
         verify(raw).executeBatch();
         verify(raw).setInt(1, 2);
+    }
+
+    /**
+     * A prepared table read that starts the backup session is the plan's own statement in the start sequence, not a
+     * rewrite: it runs in its prepared form, with its parameters, never as plain SQL text with a '?' in it.
+     */
+    @Test
+    void preparedStatementThatStartsTheSessionRunsPrepared() throws SQLException {
+        FakeServer server = new FakeServer();
+        PreparedStatement raw = mock(PreparedStatement.class);
+        String sql = "SELECT * FROM accounts WHERE id = ?";
+        doReturn(raw).when(server.raw).prepareStatement(sql); // not recorded as sent, as when(...) would
+        ResultSet noRows = FakeServer.rows(List.of());
+        when(raw.executeQuery()).thenReturn(noRows);
+        PreparedStatement ps = server.guard(BACKUP).prepareStatement(sql);
+        ps.setInt(1, 7);
+
+        ps.executeQuery().close();
+
+        verify(raw).setInt(1, 7);
+        verify(raw).executeQuery();
+        assertThat(server.sent).contains(CONSISTENT_SNAPSHOT).doesNotContain(sql);
+    }
+
+    /**
+     * A prepared START TRANSACTION that starts the backup session is rewritten to START TRANSACTION WITH CONSISTENT
+     * SNAPSHOT, which is sent as plain SQL; the prepared statement itself is never executed.
+     */
+    @Test
+    void rewrittenPreparedStatementIsSentAsPlainSql() throws SQLException {
+        FakeServer server = new FakeServer();
+        PreparedStatement raw = mock(PreparedStatement.class);
+        doReturn(raw).when(server.raw).prepareStatement("START TRANSACTION");
+        PreparedStatement ps = server.guard(BACKUP).prepareStatement("START TRANSACTION");
+
+        assertThat(ps.execute()).isFalse();
+
+        verify(raw, never()).execute();
+        assertThat(server.sent).contains(CONSISTENT_SNAPSHOT).doesNotContain("START TRANSACTION");
     }
 
     @Test

@@ -153,7 +153,7 @@ class GuardedAdaptersTest {
                 java.util.List.of(dev.backupguard.protocol.Result.Column.varchar("@@gtid_binlog_pos")),
                 java.util.List.of(java.util.Arrays.asList((Object) null)));
         Statement owner = mock(Statement.class);
-        AnsweredResultSet rs = new AnsweredResultSet(rows, owner);
+        AnsweredResultSet rs = new AnsweredResultSet(rows, owner, dev.backupguard.config.Connector.EITHER);
 
         assertThatThrownBy(() -> rs.getString(1)).as("before next()").isInstanceOf(SQLException.class);
         assertThat(rs.next()).isTrue();

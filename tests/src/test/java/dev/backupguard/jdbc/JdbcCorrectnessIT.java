@@ -79,34 +79,38 @@ class JdbcCorrectnessIT {
     }
 
     /**
-     * The guard answers the job's SHOW MASTER STATUS and GTID read from the snapshot; the answer must read exactly
-     * like the server's own: same labels, JDBC types, type names and Java classes, through each driver.
+     * The guard answers the job's binlog status and GTID reads from the snapshot; the answer must read exactly like
+     * the server's own through each driver: same labels, JDBC types, type names, Java classes and every other column
+     * property the driver reports, and the same result set type. MariaDB 10.5.2+ also names SHOW MASTER STATUS
+     * SHOW BINLOG STATUS (MariaDB Knowledge Base, "SHOW BINLOG STATUS").
      */
     @ParameterizedTest
     @EnumSource(JdbcDriver.class)
     void answeredCoordinatesLookLikeTheServersOwnResult(JdbcDriver driver) throws SQLException {
-        List<String> serverShape;
-        List<String> serverGtidShape;
+        List<String> reads = List.of("SHOW MASTER STATUS", "SHOW BINLOG STATUS", "SELECT @@GLOBAL.gtid_binlog_pos");
+        java.util.Map<String, List<String>> serverShapes = new java.util.LinkedHashMap<>();
         try (Connection raw = DriverManager.getConnection(server.url(driver, db), server.rootUser(),
                 server.rootPassword()); Statement s = raw.createStatement()) {
-            serverShape = shape(s.executeQuery("SHOW MASTER STATUS"));
-            serverGtidShape = shape(s.executeQuery("SELECT @@GLOBAL.gtid_binlog_pos"));
+            for (String read : reads) {
+                serverShapes.put(read, shape(s.executeQuery(read)));
+            }
         }
         try (Connection c = connect(driver); Statement s = c.createStatement()) {
             s.executeQuery("SELECT * FROM t").close(); // the snapshot starts: coordinates captured
             var coordinates = c.unwrap(GuardedConnection.class).protocol().coordinates();
+            java.util.Map<String, List<String>> answerShapes = new java.util.LinkedHashMap<>();
+            for (String read : reads) {
+                ResultSet answer = s.executeQuery(read);
+                assertThat(answer).as(read).isInstanceOf(AnsweredResultSet.class);
+                answerShapes.put(read, shape(answer));
+            }
+            assertThat(answerShapes).isEqualTo(serverShapes);
             ResultSet status = s.executeQuery("SHOW MASTER STATUS");
-            assertThat(status).isInstanceOf(AnsweredResultSet.class);
-            assertThat(shape(status)).isEqualTo(serverShape);
-            status = s.executeQuery("SHOW MASTER STATUS");
             assertThat(status.next()).isTrue();
             assertThat(status.getString("File")).isEqualTo(coordinates.file());
             assertThat(status.getLong("Position")).isEqualTo(coordinates.position());
             assertThat(status.getObject("Position")).isEqualTo(java.math.BigInteger.valueOf(coordinates.position()));
             ResultSet gtid = s.executeQuery("SELECT @@GLOBAL.gtid_binlog_pos");
-            assertThat(gtid).isInstanceOf(AnsweredResultSet.class);
-            assertThat(shape(gtid)).isEqualTo(serverGtidShape);
-            gtid = s.executeQuery("SELECT @@GLOBAL.gtid_binlog_pos");
             assertThat(gtid.next()).isTrue();
             assertThat(gtid.getString(1)).isEqualTo(coordinates.gtid());
         }
@@ -138,13 +142,21 @@ class JdbcCorrectnessIT {
         }
     }
 
-    /** Label, type, type name and class of each column. */
+    /** Everything {@link java.sql.ResultSetMetaData} tells of each column, and the result set's own properties. */
     private static List<String> shape(ResultSet rs) throws SQLException {
         var md = rs.getMetaData();
         List<String> out = new java.util.ArrayList<>();
+        out.add("type " + rs.getType() + ", concurrency " + rs.getConcurrency());
         for (int i = 1; i <= md.getColumnCount(); i++) {
-            out.add(md.getColumnLabel(i) + " " + md.getColumnType(i) + " " + md.getColumnTypeName(i) + " "
-                    + md.getColumnClassName(i));
+            out.add(md.getColumnLabel(i) + ": name " + md.getColumnName(i) + ", type " + md.getColumnType(i) + " "
+                    + md.getColumnTypeName(i) + ", class " + md.getColumnClassName(i) + ", display size "
+                    + md.getColumnDisplaySize(i) + ", precision " + md.getPrecision(i) + ", scale " + md.getScale(i)
+                    + ", nullable " + md.isNullable(i) + ", signed " + md.isSigned(i) + ", case sensitive "
+                    + md.isCaseSensitive(i) + ", searchable " + md.isSearchable(i) + ", currency " + md.isCurrency(i)
+                    + ", auto increment " + md.isAutoIncrement(i) + ", read only " + md.isReadOnly(i) + ", writable "
+                    + md.isWritable(i) + ", definitely writable " + md.isDefinitelyWritable(i) + ", table '"
+                    + md.getTableName(i) + "', schema '" + md.getSchemaName(i) + "', catalog '" + md.getCatalogName(i)
+                    + "'");
         }
         rs.close();
         return out;

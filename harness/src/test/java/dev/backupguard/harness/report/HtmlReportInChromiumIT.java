@@ -29,9 +29,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * captured general logs. The DOM must hold a timeline per backup session with its lanes drawn (bars of non-zero
  * width), and the screenshot must show them: the colours of the lock, snapshot and read bars inside the first
  * timeline's plot area, not a blank page. Chromium is required (.ci/run installs Debian's chromium package): without
- * it this test fails, it does not skip.
+ * it this test fails, it does not skip. It is an integration test (failsafe, {@code mvn verify}), so {@code mvn test}
+ * needs no browser.
  */
-class HtmlReportInChromiumTest {
+class HtmlReportInChromiumIT {
 
     static final Path SAMPLES = Path.of("src/test/resources/generallog");
     static final Path OUT = Path.of("target/chromium");
