@@ -1,5 +1,6 @@
 package dev.backupguard.protocol;
 
+import dev.backupguard.classify.AdminForms;
 import dev.backupguard.classify.IsolationLevel;
 import dev.backupguard.classify.Kind;
 import dev.backupguard.classify.SqlLogBin;
@@ -45,6 +46,12 @@ final class ServerSession {
     private long lockMoment;
     private final Set<TableName> lockedTables = new HashSet<>();
     private long tableLockMoment;
+    /**
+     * A statement backup-guard cannot see into ran while LOCK TABLES locks were held (this is its text): it may have
+     * released them (UNLOCK TABLES, START TRANSACTION inside a procedure), so they no longer vouch for the moment of
+     * a read. They are still released when the session ends. Null while no such statement ran.
+     */
+    private String tableLocksDoubtedSince;
     private boolean autocommit = true;
     private IsolationLevel sessionIsolation = IsolationLevel.REPEATABLE_READ;
     private IsolationLevel nextTransactionIsolation;
@@ -61,6 +68,8 @@ final class ServerSession {
     private String transactionEndedBy;
     private boolean binlogSkipped;
     private Kind backupLock;
+    /** MariaDB's BACKUP LOCK of a table, held until BACKUP UNLOCK or the end of the connection. */
+    private boolean backupTableLock;
     private Rule transactionEndRule;
     /**
      * Since the server last proved the transaction alive (a savepoint set or rolled back to): the first statement
@@ -68,6 +77,8 @@ final class ServerSession {
      * savepoint the server then no longer knows (1305) shows the transaction had ended by then, unseen.
      */
     private String opaqueSinceProof;
+    /** Savepoints set since {@link #opaqueSinceProof}: they may belong to a transaction that began after it. */
+    private final Set<String> savepointsSinceOpaque = new HashSet<>();
     private final Set<String> readsSinceOpaque = new LinkedHashSet<>();
     private final Set<String> readsSinceProof = new LinkedHashSet<>();
 
@@ -114,6 +125,11 @@ final class ServerSession {
      */
     Kind backupLock() {
         return backupLock;
+    }
+
+    /** Whether the session holds MariaDB's BACKUP LOCK of a table (released by BACKUP UNLOCK). */
+    boolean backupTableLock() {
+        return backupTableLock;
     }
 
     /**
@@ -284,7 +300,7 @@ final class ServerSession {
         }
         long moment;
         if (table != null && lockedTables.contains(table)) {
-            moment = tableLockMoment;
+            moment = tableLocksDoubtedSince == null ? tableLockMoment : -1;
         } else if (!st.isLockingRead() && (inTransaction || !autocommit)
                 && repeatable(inTransaction ? transactionIsolation
                 : nextTransactionIsolation != null ? nextTransactionIsolation : sessionIsolation)
@@ -306,12 +322,18 @@ final class ServerSession {
      * @param out       receives violations (protocol broken by what was sent)
      */
     void apply(Statement st, boolean judge, long position, List<Finding> out) {
+        if (st.kind() == Kind.START_TRANSACTION && st.has(Statement.F_MALFORMED)) {
+            // START TRANSACTION WITH, not followed by CONSISTENT SNAPSHOT: a syntax error, the server changed nothing.
+            previousWasFlushTables = false;
+            return;
+        }
         boolean flushTables = false;
         SqlLogBin binlog = SqlLogBin.assignedBy(st);
         if (binlog != SqlLogBin.UNCHANGED && !inTransaction) {
             // Recognised by its text, whoever sent it. Inside a transaction the server refuses the change (1694).
             binlogSkipped = binlog == SqlLogBin.OFF;
         }
+        doubtTableLocks(st);
         if (ImplicitCommit.commits(st, facts, !lockedTables.isEmpty(), autocommit)) {
             // Before the statement runs (MariaDB 11.4: FTWRL inside a transaction commits it silently, fact 3).
             endTransaction(st, endRule(st));
@@ -334,6 +356,7 @@ final class ServerSession {
             }
             case UNLOCK_TABLES -> {
                 lockedTables.clear();
+                tableLocksDoubtedSince = null;
                 if (globalLock) {
                     globalLock = false;
                     if (judge && coordinatesUnderLock && coordinatesMoment == lockMoment && dataMoment == 0
@@ -358,6 +381,7 @@ final class ServerSession {
             }
             case START_TRANSACTION, BEGIN -> {
                 lockedTables.clear(); // START TRANSACTION releases LOCK TABLES locks (not the global read lock)
+                tableLocksDoubtedSince = null;
                 beginTransaction();
                 explicitTransaction = true;
                 if (st.isConsistentSnapshot() && repeatable(transactionIsolation)) {
@@ -395,6 +419,16 @@ final class ServerSession {
             case UNLOCK_INSTANCE -> {
                 if (backupLock == Kind.LOCK_INSTANCE_FOR_BACKUP) {
                     backupLock = null;
+                }
+            }
+            case ADMIN -> {
+                // MariaDB's only: on MySQL and Percona both are syntax errors and take nothing.
+                if (facts == null || facts.flavor() == ServerFacts.Flavor.MARIADB) {
+                    if (AdminForms.BACKUP_LOCK.equals(st.name())) {
+                        backupTableLock = true;
+                    } else if (AdminForms.BACKUP_UNLOCK.equals(st.name())) {
+                        backupTableLock = false;
+                    }
                 }
             }
             case RELEASE_SAVEPOINT -> savepoints.remove(st.name() == null ? "" : st.name().toLowerCase(Locale.ROOT));
@@ -444,6 +478,10 @@ final class ServerSession {
      */
     boolean failed(Statement st, int vendorCode, boolean judge, long position, List<Finding> out) {
         boolean unseenEnd = false;
+        doubtTableLocks(st); // a procedure may release them and then fail
+        if (viewMoment != 0 && (st.kind() == Kind.OTHER || st.kind() == Kind.OPAQUE)) {
+            noteTransactionEvidence(st); // a procedure may commit and then fail
+        }
         if (ImplicitCommit.commitsWhenFailed(st, vendorCode, facts, !lockedTables.isEmpty(), autocommit)) {
             endTransaction(st, endRule(st)); // committed before it was refused (fact 12)
         } else if (vendorCode == SAVEPOINT_DOES_NOT_EXIST) {
@@ -479,7 +517,11 @@ final class ServerSession {
         long moment;
         Rule why = null;
         String whyDetail = null;
-        if (table != null && lockedTables.contains(table)) {
+        if (table != null && lockedTables.contains(table) && tableLocksDoubtedSince != null) {
+            moment = lockedOrNew();
+            why = Rule.OPAQUE_STATEMENT;
+            whyDetail = "the LOCK TABLES locks may have been released inside " + Finding.quote(tableLocksDoubtedSince);
+        } else if (table != null && lockedTables.contains(table)) {
             moment = tableLockMoment;
         } else if (st.isLockingRead()) {
             moment = lockedOrNew();
@@ -621,6 +663,7 @@ final class ServerSession {
 
     private void lockTables(List<TableName> tables) {
         lockedTables.clear();
+        tableLocksDoubtedSince = null;
         for (TableName t : tables) {
             lockedTables.add(qualify(t));
         }
@@ -721,17 +764,26 @@ final class ServerSession {
         }
     }
 
-    /** A statement inside the read view: unknown in its effect (OTHER, OPAQUE), or proof the transaction is still alive. */
+    /**
+     * A statement inside the read view: unknown in its effect (OTHER, OPAQUE), or proof the transaction is still alive:
+     * a ROLLBACK TO a savepoint set before anything unknown ran. A SAVEPOINT proves nothing: outside a transaction
+     * with autocommit on it succeeds and sets nothing (MariaDB's trans_savepoint() returns at once unless a
+     * multi-statement transaction is in progress), with autocommit off it belongs to the next transaction.
+     */
     private void noteTransactionEvidence(Statement st) {
         if ((st.kind() == Kind.OTHER || st.kind() == Kind.OPAQUE) && opaqueSinceProof == null) {
             opaqueSinceProof = st.sql();
-        } else if (st.kind() == Kind.SAVEPOINT || st.kind() == Kind.ROLLBACK_TO_SAVEPOINT) {
+        } else if (st.kind() == Kind.SAVEPOINT && opaqueSinceProof != null && st.name() != null) {
+            savepointsSinceOpaque.add(st.name().toLowerCase(Locale.ROOT));
+        } else if (st.kind() == Kind.ROLLBACK_TO_SAVEPOINT && st.name() != null && hasSavepoint(st.name())
+                && !savepointsSinceOpaque.contains(st.name().toLowerCase(Locale.ROOT))) {
             forgetTransactionEvidence();
         }
     }
 
     private void forgetTransactionEvidence() {
         opaqueSinceProof = null;
+        savepointsSinceOpaque.clear();
         readsSinceOpaque.clear();
         readsSinceProof.clear();
     }
@@ -743,6 +795,12 @@ final class ServerSession {
             if (opaqueSinceProof != null) {
                 readsSinceOpaque.add(name);
             }
+        }
+    }
+
+    private void doubtTableLocks(Statement st) {
+        if (st.kind() == Kind.OPAQUE && !lockedTables.isEmpty() && tableLocksDoubtedSince == null) {
+            tableLocksDoubtedSince = st.sql();
         }
     }
 

@@ -34,6 +34,7 @@ public final class SessionProtocol {
     static final Statement BACKUP_STAGE_END = Classifier.classify("BACKUP STAGE END");
     static final Statement LOCK_INSTANCE = Classifier.classify("LOCK INSTANCE FOR BACKUP");
     static final Statement UNLOCK_INSTANCE = Classifier.classify("UNLOCK INSTANCE");
+    static final Statement BACKUP_UNLOCK = Classifier.classify("BACKUP UNLOCK");
     /**
      * MariaDB with the binary log on releases metadata locks at ROLLBACK TO SAVEPOINT only for a session that does
      * not write to the binlog (fact 3d). The backup session never writes, so it may stop logging; this needs BINLOG
@@ -198,6 +199,7 @@ public final class SessionProtocol {
             lastTableRead = st.target().qualify(server.currentSchema());
         }
         server.apply(st, judge, position, scratch);
+        releasedBy(st);
         if (judge && (st.kind() == Kind.START_TRANSACTION || st.kind() == Kind.BEGIN)) {
             sessionSnapshot = st.isConsistentSnapshot();
         }
@@ -205,6 +207,19 @@ public final class SessionProtocol {
             snapshotReads++;
         }
         return drain();
+    }
+
+    /**
+     * What the session still has to release is forgotten only once the releasing statement has reached the server:
+     * a session end or a recovery whose plan stopped at a failed statement (a RELEASE SAVEPOINT that finds the
+     * snapshot gone) plans it again.
+     */
+    private void releasedBy(Statement st) {
+        if (st.kind() == Kind.UNLOCK_TABLES) {
+            unseenLock = false;
+        } else if (SqlLogBin.assignedBy(st) == SqlLogBin.ON && !server.binlogSkipped()) {
+            binlogSkippedByGuard = false;
+        }
     }
 
     /** The server refused {@code st} with this vendor error code. */
@@ -290,7 +305,8 @@ public final class SessionProtocol {
     /** The plan for closing the connection: release whatever the session still holds on the server. */
     public Plan planClose() {
         position++;
-        if (!backup && !server.globalLock() && !server.tableLocks() && server.backupLock() == null && !unseenLock) {
+        if (!backup && !server.globalLock() && !server.tableLocks() && server.backupLock() == null
+                && !server.backupTableLock() && !unseenLock) {
             return Plan.NOTHING;
         }
         Plan.Builder p = new Plan.Builder();
@@ -298,7 +314,6 @@ public final class SessionProtocol {
             // Audit mode changes nothing, except that no lock outlives the connection (a pool would keep it).
             if (server.globalLock() || server.tableLocks() || unseenLock) {
                 p.inject(UNLOCK_TABLES);
-                unseenLock = false;
             }
             addBackupLockRelease(p);
             return p.isEmpty() ? Plan.NOTHING : p.build();
@@ -313,7 +328,7 @@ public final class SessionProtocol {
      */
     public Plan planRecovery() {
         Plan.Builder p = new Plan.Builder();
-        if (server.globalLock() || server.tableLocks()) {
+        if (server.globalLock() || server.tableLocks() || unseenLock) {
             p.inject(UNLOCK_TABLES);
         }
         if (guardSnapshot && server.inTransaction()) {
@@ -323,7 +338,6 @@ public final class SessionProtocol {
         if (server.binlogSkipped() && binlogSkippedByGuard) {
             p.inject(RESTORE_BINLOG);
         }
-        binlogSkippedByGuard = false;
         guardSnapshot = false;
         jobHoldsGlobalLock = false;
         jobHoldsTableLocks = false;
@@ -404,9 +418,12 @@ public final class SessionProtocol {
         return server.globalLock();
     }
 
-    /** Whether the session holds the server's DDL-only backup lock (BACKUP STAGE, LOCK INSTANCE FOR BACKUP). */
+    /**
+     * Whether the session holds one of the server's DDL-only backup locks (BACKUP STAGE, BACKUP LOCK, LOCK INSTANCE FOR
+     * BACKUP).
+     */
     public boolean holdsBackupLock() {
-        return server.backupLock() != null;
+        return server.backupLock() != null || server.backupTableLock();
     }
 
     /** Whether the session holds LOCK TABLES locks on the server. */
@@ -772,8 +789,8 @@ public final class SessionProtocol {
      * read lock the guard did not see taken is adopted: the model holds it (the adapter hands it to the lock guard,
      * whose hold limit and leak release then apply) and it is reported. A snapshot the statement ended or replaced is
      * ended in the model, so the reads after it are judged as from another moment. What could not be told is taken at
-     * its worst: a snapshot not known to be open is ended, a lock not known to be free is released when the session
-     * ends.
+     * its worst: a snapshot not known to be open and still the same is ended, a lock not known to be free is released
+     * when the session ends.
      */
     public List<Finding> observed(Statement st, ObservedState state) {
         List<Finding> out = new ArrayList<>(2);
@@ -793,14 +810,18 @@ public final class SessionProtocol {
                 jobHoldsGlobalLock = false;
             }
         }
-        boolean ended = Boolean.FALSE.equals(state.transactionOpen()) || Boolean.FALSE.equals(state.sameSnapshot())
-                || state.transactionOpen() == null;
+        // Only a transaction the server says is still the snapshot is: an open one it cannot compare (MySQL, whose
+        // INNODB_TRX does not tell one transaction from the next; MariaDB without captured coordinates) may have
+        // been started inside the statement.
+        boolean ended = !Boolean.TRUE.equals(state.transactionOpen()) || !Boolean.TRUE.equals(state.sameSnapshot());
         if (server.inTransaction() && ended) {
             boolean wasSnapshot = snapshotOpen();
             server.transactionEndedInside(st, rule, Boolean.TRUE.equals(state.transactionOpen()));
             if (wasSnapshot) {
                 out.add(finding(rule, Finding.Outcome.REPORTED, st, state.transactionOpen() == null
                         ? "the server could not tell whether the snapshot is still open: it is taken as ended"
+                        : state.sameSnapshot() == null ? "the server could not tell whether the open transaction "
+                        + "is still the snapshot: it is taken as ended"
                         : "the server reports that this statement ended the snapshot"));
             }
         }
@@ -1176,13 +1197,11 @@ public final class SessionProtocol {
         }
         if (server.globalLock() || server.tableLocks() || unseenLock) {
             p.inject(UNLOCK_TABLES);
-            unseenLock = false;
         }
         addBackupLockRelease(p);
         if (server.binlogSkipped() && binlogSkippedByGuard) {
             p.inject(RESTORE_BINLOG); // outside the transaction: sql_log_bin cannot change inside one (1694)
         }
-        binlogSkippedByGuard = false;
         // The job's level, or the one the session had (a pool's): a pooled connection must not keep the snapshot's.
         IsolationLevel restore = jobIsolation != null ? jobIsolation : isolationBeforeSnapshot;
         if (guardSnapshot && restore != null && restore != IsolationLevel.REPEATABLE_READ) {
@@ -1207,10 +1226,13 @@ public final class SessionProtocol {
 
     /**
      * Leak safety for the DDL-only backup lock, the guard's own (ddl-lock) or the job's: a pooled connection would
-     * keep blocking DDL server-wide. MariaDB's BACKUP STAGE ends with BACKUP STAGE END, MySQL's LOCK INSTANCE FOR
-     * BACKUP with UNLOCK INSTANCE.
+     * keep blocking DDL server-wide. MariaDB's BACKUP STAGE ends with BACKUP STAGE END, its BACKUP LOCK of a table
+     * with BACKUP UNLOCK, MySQL's LOCK INSTANCE FOR BACKUP with UNLOCK INSTANCE.
      */
     private void addBackupLockRelease(Plan.Builder p) {
+        if (server.backupTableLock()) {
+            p.inject(BACKUP_UNLOCK);
+        }
         Kind held = server.backupLock();
         if (ddlLockHeld && held == null) {
             held = facts != null && facts.flavor() == ServerFacts.Flavor.MARIADB ? Kind.BACKUP_STAGE

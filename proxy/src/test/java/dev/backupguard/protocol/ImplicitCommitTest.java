@@ -129,6 +129,39 @@ class ImplicitCommitTest {
     }
 
     @Test
+    void aSavepointSetAfterTheOpaqueStatementProvesNothing() {
+        // Outside a transaction with autocommit on, SAVEPOINT succeeds and sets nothing (MariaDB's
+        // trans_savepoint() returns at once unless a multi-statement transaction is in progress); with autocommit
+        // off it belongs to the next transaction. Either way the snapshot may have ended before it.
+        Judged j = judge(MARIADB_114, "START TRANSACTION WITH CONSISTENT SNAPSHOT", "SAVEPOINT sp",
+                "SELECT * FROM a", "CALL p()", "SELECT * FROM b", "SAVEPOINT later", "!1305 RELEASE SAVEPOINT sp");
+
+        assertThat(j.violations).singleElement().satisfies(f -> {
+            assertThat(f.rule()).isEqualTo(Rule.IMPLICIT_COMMIT);
+            assertThat(f.detail()).contains("ended, by CALL p()").contains("[b]");
+        });
+    }
+
+    @Test
+    void aRollbackToASavepointSetAfterTheOpaqueStatementProvesNothingEither() {
+        Judged j = judge(MARIADB_114, "SET autocommit = 0", "START TRANSACTION WITH CONSISTENT SNAPSHOT",
+                "SAVEPOINT sp", "SELECT * FROM a", "CALL p()", "SAVEPOINT later", "SELECT * FROM b",
+                "ROLLBACK TO SAVEPOINT later", "!1305 RELEASE SAVEPOINT sp");
+
+        assertThat(j.violations).singleElement().satisfies(f -> assertThat(f.detail()).contains("[b]"));
+    }
+
+    @Test
+    void aProcedureThatFailedMayHaveEndedTheSnapshotBeforeIt() {
+        // A COMMIT, then an error (SIGNAL): the commit stands, and the failure says nothing of it.
+        Judged j = judge(MARIADB_114, "START TRANSACTION WITH CONSISTENT SNAPSHOT", "SAVEPOINT sp",
+                "SELECT * FROM a", "!1644 CALL commit_then_fail()", "SELECT * FROM b", "!1305 RELEASE SAVEPOINT sp");
+
+        assertThat(j.violations).singleElement().satisfies(f ->
+                assertThat(f.detail()).contains("ended, by CALL commit_then_fail()").contains("[b]"));
+    }
+
+    @Test
     void aSavepointTheSessionNeverSetIsJustAnErrorOfTheJob() {
         Judged j = judge(MARIADB_114, "START TRANSACTION WITH CONSISTENT SNAPSHOT", "SAVEPOINT sp",
                 "SELECT * FROM a", "!1305 ROLLBACK TO SAVEPOINT other", "SELECT * FROM b");

@@ -63,6 +63,26 @@ class LoggedSequencesJudgeTest {
         assertThat(r.violations()).isEmpty();
     }
 
+    /**
+     * WITH CONSISTENT SNAPSHOT is the only characteristic WITH begins (MySQL 8.4 Reference Manual, "START TRANSACTION,
+     * COMMIT, and ROLLBACK Statements"): anything else is a syntax error, no transaction starts, and each read after it
+     * is a moment of its own.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"START TRANSACTION WITH", "START TRANSACTION WITH # end", "START TRANSACTION WITH SNAPSHOT",
+            "START TRANSACTION READ ONLY, WITH"})
+    void startTransactionWithAnythingButAConsistentSnapshotIsTheSyntaxErrorItIs(String malformed) {
+        assertThat(dev.backupguard.classify.Classifier.classify(malformed)
+                .has(dev.backupguard.classify.Statement.F_MALFORMED)).isTrue();
+        assertThat(dev.backupguard.classify.Classifier.classify("START TRANSACTION /*!40100 WITH CONSISTENT SNAPSHOT */,"
+                + " READ ONLY").has(dev.backupguard.classify.Statement.F_MALFORMED)).isFalse();
+
+        Audit.Result r = Audit.judge(reads(malformed), MARIADB, Role.BACKUP_JOB);
+
+        assertThat(r.consistent()).isFalse();
+        assertThat(r.violations()).extracting(Finding::rule).contains(Rule.SNAPSHOT_START);
+    }
+
     @Test
     void rollbackToASavepointTheTransactionDoesNotHaveReleasesNoMetadataLock() {
         // MySQL releases metadata locks at ROLLBACK TO SAVEPOINT; a savepoint that does not exist fails (1305).

@@ -162,9 +162,13 @@ class OpaqueStatementTest {
 
     @Test
     void aSnapshotTheServerVouchesForKeepsTheBackupConsistent() {
-        Simulation sim = backupSession(Mode.ENFORCE, MYSQL);
+        // MariaDB without BINLOG ADMIN: the guard captured the snapshot's coordinates, and the server's frozen
+        // binlog_snapshot_position after the statement is still theirs.
+        Simulation sim = backupSession(Mode.ENFORCE, MARIADB);
+        sim.server = (st, job) -> st.sql().startsWith("SET SESSION sql_log_bin") ? 1227 : 0;
         sim.jobs("SELECT * FROM t1");
-        sim.serverState = new ObservedState(false, true, null);
+        assertThat(sim.protocol.coordinates()).isNotNull();
+        sim.serverState = new ObservedState(false, true, true);
 
         sim.run(st("CALL log_progress()"));
         assertThat(sim.job("SELECT * FROM t2")).isTrue();
@@ -173,6 +177,48 @@ class OpaqueStatementTest {
         sim.close();
         assertThat(sim.sent.subList(sim.sent.indexOf("CALL log_progress()"), sim.sent.size()))
                 .as("the lock was ruled out").doesNotContain("UNLOCK TABLES");
+    }
+
+    /**
+     * MySQL's INNODB_TRX says a transaction is open, not that it is the one the backup started: a procedure that
+     * commits and starts another (COMMIT; START TRANSACTION WITH CONSISTENT SNAPSHOT) leaves one open too.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"ENFORCE", "AUDIT"})
+    void anOpenTransactionTheServerCannotCompareIsTakenAsAnotherSnapshot(Mode mode) {
+        Simulation sim = backupSession(mode, MYSQL);
+        sim.jobs("START TRANSACTION WITH CONSISTENT SNAPSHOT", "SELECT * FROM t1");
+        sim.serverState = new ObservedState(false, true, null);
+
+        sim.run(st("CALL restart_snapshot()"));
+
+        assertThat(sim.findings).filteredOn(f -> f.rule() == Rule.OPAQUE_STATEMENT).extracting(Finding::detail)
+                .anySatisfy(d -> assertThat(d).contains("could not tell whether the open transaction is still the "
+                        + "snapshot"));
+        if (mode == Mode.ENFORCE) {
+            assertThat(sim.job("SELECT * FROM t2")).as("a read from another moment is refused").isFalse();
+        } else {
+            sim.job("SELECT * FROM t2");
+            assertThat(sim.protocol.verdict().consistent()).isFalse();
+        }
+    }
+
+    /** A procedure may release the job's LOCK TABLES locks (UNLOCK TABLES, START TRANSACTION), which no check shows. */
+    @Test
+    void tableLocksHeldAcrossAnOpaqueStatementNoLongerVouchForTheReadsAfterIt() {
+        Simulation sim = backupSession(Mode.AUDIT, MARIADB);
+        sim.jobs("LOCK TABLES t1 READ, t2 READ", "SELECT * FROM t1");
+        sim.serverState = new ObservedState(null, false, null); // the lock check meets the table lock: 1099
+
+        sim.run(st("CALL p()"));
+        sim.job("SELECT * FROM t2");
+
+        assertThat(sim.protocol.verdict().consistent()).isFalse();
+        assertThat(sim.violations).filteredOn(f -> f.rule() == Rule.OPAQUE_STATEMENT).extracting(Finding::detail)
+                .singleElement().satisfies(d -> assertThat(d).contains("LOCK TABLES locks may have been released "
+                        + "inside CALL p()"));
+        sim.close();
+        assertThat(sim.sent).endsWith("UNLOCK TABLES");
     }
 
     @Test
