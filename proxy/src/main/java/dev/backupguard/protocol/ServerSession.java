@@ -344,6 +344,13 @@ final class ServerSession {
             case USE -> currentSchema = st.name() != null ? st.name() : currentSchema; // a nameless USE fails
             case FLUSH_TABLES -> flushTables = true;
             case FLUSH_TABLES_WITH_READ_LOCK -> {
+                if (!lockedTables.isEmpty()) {
+                    // Refused while LOCK TABLES locks are held, after its commit above (error 1192, fact 11): the
+                    // table locks stay, no lock is taken. Also where they may have been released unseen: a lock the
+                    // model does not hold makes no two reads one moment, and the table locks are released at the end.
+                    previousWasFlushTables = false;
+                    return;
+                }
                 if (judge && !previousWasFlushTables) {
                     once(out, Rule.FLUSH_BEFORE_LOCK, position, st, "no FLUSH TABLES right before the global read lock");
                 }

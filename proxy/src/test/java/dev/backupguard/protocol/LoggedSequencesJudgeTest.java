@@ -83,6 +83,19 @@ class LoggedSequencesJudgeTest {
         assertThat(r.violations()).extracting(Finding::rule).contains(Rule.SNAPSHOT_START);
     }
 
+    /**
+     * FLUSH TABLES WITH READ LOCK is refused while the session holds LOCK TABLES locks (error 1192, after its implicit
+     * commit; docs/server-facts.md, fact 11): no global read lock holds the reads after the table locks to one moment.
+     */
+    @Test
+    void aGlobalReadLockAskedForUnderTableLocksIsNotTaken() {
+        Audit.Result r = Audit.judge(reads("LOCK TABLES checking READ", "FLUSH TABLES WITH READ LOCK", "BEGIN",
+                "COMMIT"), MARIADB, Role.BACKUP_JOB);
+
+        assertThat(r.consistent()).isFalse();
+        assertThat(r.violations()).extracting(Finding::rule).contains(Rule.SNAPSHOT_START);
+    }
+
     @Test
     void rollbackToASavepointTheTransactionDoesNotHaveReleasesNoMetadataLock() {
         // MySQL releases metadata locks at ROLLBACK TO SAVEPOINT; a savepoint that does not exist fails (1305).

@@ -157,12 +157,13 @@ final class MomentOracle {
 
     /**
      * What the guard's check after an opaque statement finds (docs/server-facts.md, fact 11; jdbc.ServerStateProbe):
-     * the lock from a write that fails with 1223 (unknown inside a READ ONLY transaction: 1792); on MariaDB
+     * the lock from a write that fails with 1223 (unknown inside a READ ONLY transaction, 1792, and under LOCK TABLES,
+     * 1100: the check's aliases are not locked); on MariaDB
      * {@code @@in_transaction} and, inside a transaction, whether its binlog_snapshot_position is the one captured;
      * on MySQL whether INNODB_TRX lists the session's transaction, unknown without the PROCESS privilege.
      */
     ObservedState stateCheck(BinlogCoordinates captured) {
-        Boolean lock = inTransaction && readOnly ? null : globalLock != 0;
+        Boolean lock = inTransaction && readOnly || !lockedTables.isEmpty() ? null : globalLock != 0;
         if (facts.flavor() == ServerFacts.Flavor.MARIADB) {
             Boolean same = inTransaction && captured != null
                     ? (snapshotPosition != 0 ? snapshotPosition : latest()) == captured.position() : null;
@@ -318,6 +319,11 @@ final class MomentOracle {
     /** The errors the session's state causes. */
     private int refusedNow(String text, Statement st) {
         switch (st.kind()) {
+            case FLUSH_TABLES_WITH_READ_LOCK -> {
+                if (!lockedTables.isEmpty()) {
+                    return 1192; // active locked tables: the table locks stay, no lock is taken (fact 11)
+                }
+            }
             case SET_TRANSACTION_ISOLATION -> {
                 if (st.has(Statement.F_NEXT_TRANSACTION) && !st.isGlobal() && inTransaction) {
                     return 1568; // transaction characteristics can't be changed while a transaction is in progress
