@@ -1095,7 +1095,14 @@ public final class SessionProtocol {
         // under FTWRL stalls every writer on the server (benchmark 4).
         p.inject(REPEATABLE_READ);
         if (lock && !heldByJob) {
-            if (!server.previousWasFlushTables()) {
+            // FLUSH TABLES WITH READ LOCK is refused under LOCK TABLES (1192, docs/server-facts.md fact 11); the
+            // START TRANSACTION below would release the job's table locks anyway (a FLUSH TABLES under them flushed
+            // only the locked tables).
+            boolean unlock = server.tableLocks() && how != Start.JOB_GLOBAL_LOCK;
+            if (unlock) {
+                p.inject(UNLOCK_TABLES);
+            }
+            if (unlock || !server.previousWasFlushTables()) {
                 p.inject(FLUSH_LOCAL_TABLES);
                 if (how == Start.JOB_GLOBAL_LOCK) {
                     p.finding(finding(Rule.FLUSH_BEFORE_LOCK, Finding.Outcome.CORRECTED, trigger,
