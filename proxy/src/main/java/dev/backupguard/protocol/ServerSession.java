@@ -713,14 +713,16 @@ final class ServerSession {
      * fact 13): the end of a transaction in progress, and COMMIT, ROLLBACK or an implicit commit even with none, set
      * it back to the session's level; START TRANSACTION and BEGIN with no transaction in progress take it, and SET
      * autocommit=1 leaves it. Where this model's transaction (autocommit=0, no read view yet) may not have started
-     * on the server, a weaker level it ran at may still be pending.
+     * on the server, a weaker level it ran at may still be pending; and so may a weaker pending level where the
+     * server may not have parsed {@code st} at all ({@link ImplicitCommit#maySyntaxError}).
      */
     private void pendingLevelAtEnd(Statement st) {
         boolean keeps = st.kind() == Kind.START_TRANSACTION || st.kind() == Kind.BEGIN || st.kind() == Kind.SET_AUTOCOMMIT;
         if (inTransaction && keeps && !explicitTransaction && viewMoment == 0 && levelTakenFromPending != null
                 && !repeatable(levelTakenFromPending)) {
             nextTransactionIsolation = levelTakenFromPending;
-        } else if (inTransaction || !keeps) {
+        } else if ((inTransaction || !keeps) && !(nextTransactionIsolation != null
+                && !repeatable(nextTransactionIsolation) && ImplicitCommit.maySyntaxError(st, facts))) {
             nextTransactionIsolation = null;
         }
     }

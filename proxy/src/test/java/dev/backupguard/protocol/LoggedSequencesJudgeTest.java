@@ -18,6 +18,7 @@ class LoggedSequencesJudgeTest {
 
     static final ServerFacts MARIADB = ServerFacts.of(ServerFacts.Flavor.MARIADB, "11.4.5-MariaDB-log");
     static final ServerFacts MYSQL80 = ServerFacts.of(ServerFacts.Flavor.MYSQL, "8.0.36");
+    static final ServerFacts MYSQL84 = ServerFacts.of(ServerFacts.Flavor.MYSQL, "8.4.3");
 
     /** What backup-guard sends on MariaDB in enforce mode (snapshot-status way), as the server logs it. */
     static final List<String> GUARDED_MARIADB = List.of(
@@ -239,6 +240,29 @@ class LoggedSequencesJudgeTest {
         Audit.Result r = Audit.judge(reads(SESSION_RC, NEXT_RR, statement, SNAPSHOT), MYSQL80, Role.GUARDRAIL);
 
         assertThat(r.consistent()).isTrue();
+    }
+
+    /**
+     * A statement the server cannot parse commits nothing and leaves a pending level pending: MySQL 8.4 removed START
+     * SLAVE, CHANGE MASTER TO and RESET MASTER (MySQL 8.4 Reference Manual, "What Is New in MySQL 8.4 since MySQL
+     * 8.0", features removed), and MySQL has none of MariaDB's BACKUP statements. MySQL 8.0 still has START SLAVE: it
+     * commits (15.3.3, "Statements That Cause an Implicit Commit", replication control statements), also when it
+     * then fails, and the pending level is gone.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"START SLAVE", "CHANGE MASTER TO MASTER_HOST='replica'", "RESET MASTER", "STOP SLAVE",
+            "BACKUP STAGE START", "BACKUP LOCK checking", "START ALL SLAVES", "INSTALL SONAME 'x'"})
+    void aStatementTheServerCannotParseLeavesAPendingLevelPending(String statement) {
+        List<String> logged = reads("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
+                "SET TRANSACTION ISOLATION LEVEL READ COMMITTED", statement, SNAPSHOT);
+
+        Audit.Result r = Audit.judge(logged, MYSQL84, Role.GUARDRAIL);
+
+        assertThat(r.consistent()).as("the snapshot runs at the pending READ COMMITTED").isFalse();
+        assertThat(r.violations()).extracting(Finding::rule).contains(Rule.REPEATABLE_READ);
+        if (statement.startsWith("START SLAVE") || statement.startsWith("CHANGE") || statement.startsWith("RESET")) {
+            assertThat(Audit.judge(logged, MYSQL80, Role.GUARDRAIL).consistent()).as("MySQL 8.0 has it").isTrue();
+        }
     }
 
     @Test
