@@ -52,6 +52,12 @@ final class ServerSession {
      * a read. They are still released when the session ends. Null while no such statement ran.
      */
     private String tableLocksDoubtedSince;
+    /**
+     * The same for the open transaction: a statement backup-guard cannot see into ran in it (this is its text) with
+     * no check of the server's state to follow (outside a backup session) or no read view to prove alive later by a
+     * savepoint: it may have ended the transaction, so its reads are each taken as their own moment until it ends.
+     */
+    private String transactionDoubtedSince;
     private boolean autocommit = true;
     private IsolationLevel sessionIsolation = IsolationLevel.REPEATABLE_READ;
     private IsolationLevel nextTransactionIsolation;
@@ -304,7 +310,7 @@ final class ServerSession {
         } else if (!st.isLockingRead() && (inTransaction || !autocommit)
                 && repeatable(inTransaction ? transactionIsolation
                 : nextTransactionIsolation != null ? nextTransactionIsolation : sessionIsolation)
-                && inTransaction && viewMoment != 0) {
+                && inTransaction && viewMoment != 0 && transactionDoubtedSince == null) {
             moment = viewMoment;
         } else {
             moment = globalLock ? lockMoment : -1;
@@ -333,7 +339,7 @@ final class ServerSession {
             // Recognised by its text, whoever sent it. Inside a transaction the server refuses the change (1694).
             binlogSkipped = binlog == SqlLogBin.OFF;
         }
-        doubtTableLocks(st);
+        doubtAfterOpaque(st, judge);
         if (ImplicitCommit.commits(st, facts, !lockedTables.isEmpty(), autocommit)) {
             // Before the statement runs (MariaDB 11.4: FTWRL inside a transaction commits it silently, fact 3).
             endTransaction(st, endRule(st));
@@ -485,7 +491,7 @@ final class ServerSession {
      */
     boolean failed(Statement st, int vendorCode, boolean judge, long position, List<Finding> out) {
         boolean unseenEnd = false;
-        doubtTableLocks(st); // a procedure may release them and then fail
+        doubtAfterOpaque(st, judge); // a procedure may release them, or commit, and then fail
         if (viewMoment != 0 && (st.kind() == Kind.OTHER || st.kind() == Kind.OPAQUE)) {
             noteTransactionEvidence(st); // a procedure may commit and then fail
         }
@@ -548,6 +554,10 @@ final class ServerSession {
                 tablesRead.add(table);
                 return;
             }
+        } else if (inTransaction && transactionDoubtedSince != null) {
+            moment = lockedOrNew();
+            why = Rule.OPAQUE_STATEMENT;
+            whyDetail = "the transaction may have ended inside " + Finding.quote(transactionDoubtedSince);
         } else if (inTransaction && repeatable(transactionIsolation)) {
             if (viewMoment == 0) {
                 createView(false);
@@ -729,6 +739,7 @@ final class ServerSession {
 
     private void beginTransaction() {
         inTransaction = true;
+        transactionDoubtedSince = null;
         explicitTransaction = false;
         levelTakenFromPending = nextTransactionIsolation;
         transactionIsolation = nextTransactionIsolation != null ? nextTransactionIsolation : sessionIsolation;
@@ -792,6 +803,7 @@ final class ServerSession {
 
     private void forgetTransactionEvidence() {
         opaqueSinceProof = null;
+        transactionDoubtedSince = null;
         savepointsSinceOpaque.clear();
         readsSinceOpaque.clear();
         readsSinceProof.clear();
@@ -807,9 +819,15 @@ final class ServerSession {
         }
     }
 
-    private void doubtTableLocks(Statement st) {
-        if (st.kind() == Kind.OPAQUE && !lockedTables.isEmpty() && tableLocksDoubtedSince == null) {
+    private void doubtAfterOpaque(Statement st, boolean judge) {
+        if (st.kind() != Kind.OPAQUE) {
+            return;
+        }
+        if (!lockedTables.isEmpty() && tableLocksDoubtedSince == null) {
             tableLocksDoubtedSince = st.sql();
+        }
+        if (inTransaction && (viewMoment == 0 || !judge) && transactionDoubtedSince == null) {
+            transactionDoubtedSince = st.sql();
         }
     }
 

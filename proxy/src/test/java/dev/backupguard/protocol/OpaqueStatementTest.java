@@ -221,6 +221,44 @@ class OpaqueStatementTest {
         assertThat(sim.sent).endsWith("UNLOCK TABLES");
     }
 
+    /**
+     * Before the connection is a backup session nothing checks the server after an opaque statement: a procedure may
+     * have ended the transaction the job opened (COMMIT, then a failure), so the reads in it are not one moment.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"START TRANSACTION READ ONLY", "BEGIN"})
+    void aTransactionAnOpaqueStatementRanInBeforeTheBackupSessionNoLongerVouchesForItsReads(String begin) {
+        for (boolean failed : new boolean[] {false, true}) {
+            Simulation sim = Simulation.of(Mode.AUDIT, Role.BACKUP_JOB, MARIADB);
+            sim.server = (st, job) -> failed && st.kind() == Kind.OPAQUE ? 1644 : 0;
+            sim.jobs(begin);
+            sim.run(st("CALL commit_then_fail()"));
+            assertThat(sim.checkedAfter).as("not a backup session yet").isEmpty();
+
+            sim.jobs("SELECT * FROM t1", "SELECT * FROM t2");
+
+            assertThat(sim.protocol.verdict().consistent()).as("failed: %s", failed).isFalse();
+            assertThat(sim.violations).filteredOn(f -> f.rule() == Rule.OPAQUE_STATEMENT).extracting(Finding::detail)
+                    .anySatisfy(d -> assertThat(d).contains("the transaction may have ended inside CALL "
+                            + "commit_then_fail()"));
+        }
+    }
+
+    /** In a GUARDRAIL session a transaction with a read view can run an opaque statement before the backup begins. */
+    @Test
+    void aReadViewAnOpaqueStatementRanInBeforeTheBackupSessionNoLongerVouchesForItsReads() {
+        Simulation sim = Simulation.of(Mode.AUDIT, Role.GUARDRAIL, MYSQL);
+        sim.jobs("START TRANSACTION", "SELECT * FROM t0");
+        sim.run(st("CALL commit_it()"));
+        sim.jobs("LOCK INSTANCE FOR BACKUP"); // the backup session begins: no implicit commit (MySQL 8.4, 15.3.3)
+        assertThat(sim.protocol.isBackupSession()).isTrue();
+
+        sim.jobs("SELECT * FROM t1", "SELECT * FROM t2");
+
+        assertThat(sim.protocol.verdict().consistent()).isFalse();
+        sim.close();
+    }
+
     @Test
     void enforceModeRefusesThemWhileTheGuardHasBinaryLoggingOff() {
         Simulation sim = backupSession(Mode.ENFORCE, MARIADB);
