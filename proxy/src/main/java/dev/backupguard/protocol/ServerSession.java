@@ -318,6 +318,19 @@ final class ServerSession {
         return moment == reference;
     }
 
+    /**
+     * Whether what {@code st}, a statement backup-guard cannot see into, reads (if anything) would be from the backup's
+     * moment: as a read of a table it does not name would be, or under LOCK TABLES, where nothing but the locked tables
+     * can be read (1100), as theirs. Its reads come before any effect of its own.
+     */
+    boolean opaqueReadsConsistently(Statement st) {
+        long reference = dataMoment != 0 ? dataMoment : coordinatesMoment;
+        if (!lockedTables.isEmpty() && tableLocksDoubtedSince == null) {
+            return reference == 0 || reference == tableLockMoment;
+        }
+        return wouldReadConsistently(st);
+    }
+
     // ------------------------------------------------------------------ applying what reached the server
 
     /**
@@ -338,6 +351,11 @@ final class ServerSession {
         if (binlog != SqlLogBin.UNCHANGED && !inTransaction) {
             // Recognised by its text, whoever sent it. Inside a transaction the server refuses the change (1694).
             binlogSkipped = binlog == SqlLogBin.OFF;
+        }
+        if (judge && st.kind() == Kind.OPAQUE && !opaqueReadsConsistently(st)) {
+            // Whatever it reads (EXECUTE of a prepared SELECT, a procedure's result) is read before any effect of its own.
+            out.add(violation(Rule.OPAQUE_STATEMENT, position, st, "what it reads is not from the moment of the tables"
+                    + " this backup already read " + tablesRead));
         }
         doubtAfterOpaque(st, judge);
         if (ImplicitCommit.commits(st, facts, !lockedTables.isEmpty(), autocommit)) {

@@ -774,6 +774,11 @@ public final class SessionProtocol {
         if (mode == Mode.BLOCK) {
             return refusal(rule, st, rule.problem());
         }
+        if (mode == Mode.ENFORCE && !server.opaqueReadsConsistently(st)) {
+            return refusal(rule, st, "what it reads would be from another moment than the tables this backup already "
+                    + "read " + server.tablesRead() + (server.transactionEndedBy() == null ? ""
+                    : "; the snapshot was ended by " + Finding.quote(server.transactionEndedBy())));
+        }
         if (mode == Mode.ENFORCE && server.binlogSkipped()) {
             return refusal(rule, st, "backup-guard cannot see what the statement does, and binary logging is off for "
                     + "this backup session (sql_log_bin=0, so that ROLLBACK TO SAVEPOINT frees dumped tables): a write "

@@ -259,6 +259,44 @@ class OpaqueStatementTest {
         sim.close();
     }
 
+    /**
+     * EXECUTE of a prepared statement backup-guard no longer knows (a procedure may have prepared it again) may read a
+     * table: once the snapshot has ended, at another moment than the tables read before it.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"ENFORCE", "AUDIT"})
+    void anOpaqueStatementAfterTheSnapshotEndedMayReadAnotherMoment(Mode mode) {
+        Simulation sim = backupSession(mode, MYSQL);
+        sim.jobs("START TRANSACTION WITH CONSISTENT SNAPSHOT", "SELECT * FROM t1"); // the guard's, or the job's
+        sim.serverState = new ObservedState(false, false, null); // the procedure committed
+        sim.run(st("CALL commit_it()"));
+        assertThat(sim.protocol.inSnapshot()).isFalse();
+
+        boolean ran = sim.run(st("EXECUTE s"));
+
+        if (mode == Mode.ENFORCE) {
+            assertThat(ran).isFalse();
+            assertThat(sim.refusals).singleElement().satisfies(f -> {
+                assertThat(f.rule()).isEqualTo(Rule.OPAQUE_STATEMENT);
+                assertThat(f.detail()).contains("another moment").contains("t1");
+            });
+            assertThat(sim.protocol.verdict().consistent()).isTrue();
+        } else {
+            assertThat(sim.protocol.verdict().consistent()).isFalse();
+            assertThat(sim.violations).filteredOn(f -> f.rule() == Rule.OPAQUE_STATEMENT)
+                    .extracting(Finding::statement).containsExactly("EXECUTE s");
+        }
+    }
+
+    @Test
+    void anOpaqueStatementInsideTheSnapshotIsNoReadOfAnotherMoment() {
+        Simulation sim = backupSession(Mode.AUDIT, MYSQL);
+        sim.jobs("START TRANSACTION WITH CONSISTENT SNAPSHOT", "SELECT * FROM t1");
+        sim.run(st("EXECUTE s"));
+
+        assertThat(sim.violations).extracting(Finding::rule).doesNotContain(Rule.OPAQUE_STATEMENT);
+    }
+
     @Test
     void enforceModeRefusesThemWhileTheGuardHasBinaryLoggingOff() {
         Simulation sim = backupSession(Mode.ENFORCE, MARIADB);
