@@ -171,6 +171,11 @@ final class ServerSession {
         return !lockedTables.isEmpty();
     }
 
+    /** LOCK TABLES locks are held, but a statement backup-guard cannot see into may have released them. */
+    boolean tableLocksDoubted() {
+        return tableLocksDoubtedSince != null;
+    }
+
     boolean tableLocked(TableName t) {
         return lockedTables.contains(qualify(t));
     }
@@ -371,7 +376,7 @@ final class ServerSession {
                 if (!lockedTables.isEmpty()) {
                     // Refused while LOCK TABLES locks are held, after its commit above (error 1192, fact 11): the
                     // table locks stay, no lock is taken. Also where they may have been released unseen: a lock the
-                    // model does not hold makes no two reads one moment, and the table locks are released at the end.
+                    // model does not hold makes no two reads one moment (the session end releases it all the same).
                     previousWasFlushTables = false;
                     return;
                 }

@@ -193,7 +193,8 @@ public final class SessionProtocol {
         unseenEnd = null;
         boolean judge = backup;
         boolean dataRead = judge && snapshotOpen() && server.isDataRead(st);
-        if (st.kind() == Kind.OPAQUE) {
+        if (st.kind() == Kind.OPAQUE || st.kind() == Kind.FLUSH_TABLES_WITH_READ_LOCK && server.tableLocksDoubted()) {
+            // The second: refused under LOCK TABLES (1192), taken if the opaque statement released them.
             unseenLock = true;
         } else if (judge && st.target() != null && server.isDataRead(st)) {
             lastTableRead = st.target().qualify(server.currentSchema());

@@ -297,6 +297,26 @@ class OpaqueStatementTest {
         assertThat(sim.violations).extracting(Finding::rule).doesNotContain(Rule.OPAQUE_STATEMENT);
     }
 
+    /**
+     * The server refuses FLUSH TABLES WITH READ LOCK under LOCK TABLES (1192, docs/server-facts.md fact 11), unless a
+     * statement backup-guard cannot see into released them: then the lock it took is one the model does not hold, and
+     * a START TRANSACTION (which releases table locks, not the global read lock) must not make the end forget it.
+     * (Enforce mode answers the job's LOCK TABLES itself, with its snapshot.)
+     */
+    @Test
+    void aGlobalReadLockAskedForAfterTheTableLocksMayHaveBeenReleasedIsReleasedAtTheEnd() {
+        Simulation sim = Simulation.of(Mode.AUDIT, Role.GUARDRAIL, MARIADB);
+        sim.jobs("LOCK TABLES t1 READ, t2 READ", "SELECT * FROM t1");
+        sim.serverState = new ObservedState(false, false, null); // the table locks were released inside
+        sim.run(st("IF 1 THEN UNLOCK TABLES; END IF"));
+        sim.jobs("FLUSH TABLES WITH READ LOCK", "BEGIN");
+        int end = sim.sent.size();
+
+        sim.close();
+
+        assertThat(sim.sent.subList(end, sim.sent.size())).contains("UNLOCK TABLES");
+    }
+
     @Test
     void enforceModeRefusesThemWhileTheGuardHasBinaryLoggingOff() {
         Simulation sim = backupSession(Mode.ENFORCE, MARIADB);
