@@ -44,6 +44,11 @@ final class ServerSession {
     // What the server holds for this session.
     private boolean globalLock;
     private long lockMoment;
+    /**
+     * The server could not tell whether the session still holds the global read lock after a statement backup-guard
+     * cannot see into: it is still released (and bounded) as if held, but it makes no two reads one moment.
+     */
+    private boolean globalLockDoubted;
     private final Set<TableName> lockedTables = new HashSet<>();
     private long tableLockMoment;
     /**
@@ -318,7 +323,7 @@ final class ServerSession {
                 && inTransaction && viewMoment != 0 && transactionDoubtedSince == null) {
             moment = viewMoment;
         } else {
-            moment = globalLock ? lockMoment : -1;
+            moment = globalLock && !globalLockDoubted ? lockMoment : -1;
         }
         return moment == reference;
     }
@@ -385,6 +390,7 @@ final class ServerSession {
                 }
                 if (st.tables().isEmpty()) {
                     globalLock = true;
+                    globalLockDoubted = false;
                     lockMoment = newMoment();
                 } else {
                     lockTables(st.tables());
@@ -395,6 +401,7 @@ final class ServerSession {
                 tableLocksDoubtedSince = null;
                 if (globalLock) {
                     globalLock = false;
+                    globalLockDoubted = false;
                     if (judge && coordinatesUnderLock && coordinatesMoment == lockMoment && dataMoment == 0
                             && !(snapshotOpen() && viewMoment == lockMoment)) {
                         // Coordinates were read under this lock but no snapshot was taken under it.
@@ -565,7 +572,7 @@ final class ServerSession {
             whyDetail = "a locking read sees the latest rows, not the snapshot";
         } else if (nonTransactional(table)) {
             if (globalLock) {
-                moment = lockMoment;
+                moment = lockedOrNew();
             } else {
                 // I6: its rows are as of this SELECT, in no snapshot: reported by name, and not taken as the
                 // moment the rest of the backup is compared with.
@@ -694,7 +701,7 @@ final class ServerSession {
     }
 
     private long lockedOrNew() {
-        return globalLock ? lockMoment : newMoment();
+        return globalLock && !globalLockDoubted ? lockMoment : newMoment();
     }
 
     private long newMoment() {
@@ -901,12 +908,19 @@ final class ServerSession {
     /** The server reports that this session holds the global read lock, taken by a statement the model cannot see. */
     void globalLockFound() {
         globalLock = true;
+        globalLockDoubted = false;
         lockMoment = newMoment();
     }
 
     /** The server reports that this session no longer holds the global read lock. */
     void globalLockGone() {
         globalLock = false;
+        globalLockDoubted = false;
+    }
+
+    /** The server could not tell whether this session still holds the global read lock the model holds. */
+    void globalLockUnknown() {
+        globalLockDoubted = globalLock;
     }
 
     /**

@@ -802,8 +802,10 @@ public final class SessionProtocol {
         List<Finding> out = new ArrayList<>(2);
         Rule rule = Rule.OPAQUE_STATEMENT;
         if (state.globalReadLock() == null) {
+            server.globalLockUnknown();
             out.add(finding(rule, Finding.Outcome.REPORTED, st, "the server could not tell whether this statement left "
-                    + "the global read lock held; UNLOCK TABLES is sent when the backup session ends"));
+                    + "the global read lock held; UNLOCK TABLES is sent when the backup session ends, and a lock held "
+                    + "before it no longer makes the reads after it one moment"));
         } else {
             unseenLock = false;
             if (state.globalReadLock() && !server.globalLock()) {

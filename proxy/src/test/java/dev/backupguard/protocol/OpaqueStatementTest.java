@@ -317,6 +317,27 @@ class OpaqueStatementTest {
         assertThat(sim.sent.subList(end, sim.sent.size())).contains("UNLOCK TABLES");
     }
 
+    /**
+     * Inside START TRANSACTION READ ONLY the lock check cannot tell (1792, docs/server-facts.md fact 11): the global
+     * read lock the model held may have been released inside the statement, so it no longer makes two reads one
+     * moment; it is still bounded and released as if held.
+     */
+    @Test
+    void aGlobalReadLockTheCheckCannotVouchForNoLongerMakesTwoReadsOneMoment() {
+        Simulation sim = Simulation.of(Mode.AUDIT, Role.GUARDRAIL, MARIADB);
+        sim.jobs("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED", "FLUSH TABLES WITH READ LOCK",
+                "START TRANSACTION READ ONLY", "SELECT * FROM t1");
+        sim.serverState = new ObservedState(null, true, null);
+
+        sim.run(st("IF 1 THEN UNLOCK TABLES; END IF"));
+        sim.jobs("SELECT * FROM t2");
+
+        assertThat(sim.protocol.verdict().consistent()).isFalse();
+        assertThat(sim.protocol.holdsGlobalLock()).isTrue();
+        sim.close();
+        assertThat(sim.sent).endsWith("UNLOCK TABLES");
+    }
+
     @Test
     void enforceModeRefusesThemWhileTheGuardHasBinaryLoggingOff() {
         Simulation sim = backupSession(Mode.ENFORCE, MARIADB);
