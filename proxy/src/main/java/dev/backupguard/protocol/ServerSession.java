@@ -97,6 +97,8 @@ final class ServerSession {
     private long moments;
     private long dataMoment;
     private TableName firstTable;
+    /** The statement backup-guard cannot see into whose possible read is the backup's first, or null. */
+    private String firstReadOpaque;
     private long coordinatesMoment;
     private boolean coordinatesUnderLock;
     private boolean coordinatesFromSnapshotStatus;
@@ -156,6 +158,7 @@ final class ServerSession {
     void startJudging() {
         dataMoment = 0;
         firstTable = null;
+        firstReadOpaque = null;
         coordinatesMoment = 0;
         coordinatesUnderLock = false;
         coordinatesFromSnapshotStatus = false;
@@ -341,6 +344,31 @@ final class ServerSession {
         return wouldReadConsistently(st);
     }
 
+    /**
+     * The moment of what a statement backup-guard cannot see into reads, when it is the backup's first: the table
+     * locks', the snapshot's, the read view it creates in a REPEATABLE READ transaction the job started, the global
+     * read lock's; otherwise one of its own (where the server's transaction may not have started yet, reading nothing
+     * would leave its level open to change).
+     */
+    private long opaqueReadMoment() {
+        if (!lockedTables.isEmpty() && tableLocksDoubtedSince == null) {
+            return tableLockMoment;
+        }
+        if (inTransaction && transactionDoubtedSince == null && repeatable(transactionIsolation)
+                && (viewMoment != 0 || explicitTransaction)) {
+            if (viewMoment == 0) {
+                createView(false);
+            }
+            return viewMoment;
+        }
+        return lockedOrNew();
+    }
+
+    private String firstRead() {
+        return firstTable != null ? firstTable.toString() : firstReadOpaque != null
+                ? "what " + Finding.quote(firstReadOpaque) + " may have read" : "the first read";
+    }
+
     // ------------------------------------------------------------------ applying what reached the server
 
     /**
@@ -362,10 +390,16 @@ final class ServerSession {
             // Recognised by its text, whoever sent it. Inside a transaction the server refuses the change (1694).
             binlogSkipped = binlog == SqlLogBin.OFF;
         }
-        if (judge && st.kind() == Kind.OPAQUE && !opaqueReadsConsistently(st)) {
-            // Whatever it reads (EXECUTE of a prepared SELECT, a procedure's result) is read before any effect of its own.
-            out.add(violation(Rule.OPAQUE_STATEMENT, position, st, "what it reads is not from the moment of the tables"
-                    + " this backup already read " + tablesRead));
+        if (judge && st.kind() == Kind.OPAQUE) {
+            // Whatever it reads (EXECUTE of a prepared SELECT, a procedure's result) is read before any effect of its
+            // own: at the moment a read of an unnamed table would see.
+            if (!opaqueReadsConsistently(st)) {
+                out.add(violation(Rule.OPAQUE_STATEMENT, position, st, "what it reads is not from the moment of "
+                        + (dataMoment == 0 ? "the binlog coordinates" : firstRead())));
+            } else if (dataMoment == 0 && coordinatesMoment == 0) {
+                dataMoment = opaqueReadMoment();
+                firstReadOpaque = st.sql();
+            }
         }
         doubtAfterOpaque(st, judge);
         if (ImplicitCommit.commits(st, facts, !lockedTables.isEmpty(), autocommit)) {
@@ -644,7 +678,7 @@ final class ServerSession {
             }
             Rule rule = why != null ? why : Rule.SNAPSHOT_START;
             String detail = (whyDetail != null ? whyDetail : "read at another moment")
-                    + ": " + name + " is not consistent with " + (firstTable == null ? "the first read" : firstTable);
+                    + ": " + name + " is not consistent with " + firstRead();
             out.add(violation(rule, position, st, detail));
         }
         TableName held = table == null ? null : otherThan(metadataLocked, table);

@@ -288,6 +288,24 @@ class OpaqueStatementTest {
         }
     }
 
+    /**
+     * In a backup session with neither snapshot nor lock (its start failed, or the job runs without one), what a
+     * statement backup-guard cannot see into reads is a moment of its own, as a read would be.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"EXECUTE s", "SELECT * FROM t1"})
+    void whatAnOpaqueStatementReadsWithoutSnapshotOrLockIsAMomentOfItsOwn(String next) {
+        Simulation sim = backupSession(Mode.AUDIT, MARIADB);
+        sim.serverState = new ObservedState(false, false, null);
+
+        sim.run(st("EXECUTE s"));
+        sim.run(st(next));
+
+        assertThat(sim.protocol.verdict().consistent()).isFalse();
+        assertThat(sim.violations).extracting(Finding::rule).contains(next.startsWith("EXECUTE")
+                ? Rule.OPAQUE_STATEMENT : Rule.SNAPSHOT_START);
+    }
+
     @Test
     void anOpaqueStatementInsideTheSnapshotIsNoReadOfAnotherMoment() {
         Simulation sim = backupSession(Mode.AUDIT, MYSQL);
