@@ -59,7 +59,7 @@ import java.util.Set;
  *       runs as its definer, root; SIGNAL fails it with 1644 after what ran before), and MariaDB's BEGIN NOT ATOMIC
  *       and IF blocks; what they read is not the job's data.</li>
  * </ul>
- * A session of the application user ({@code privileged} false) is refused what fact 12 found {@code bg_app} refused,
+ * A session of the application user ({@link Account#APPLICATION}) is refused what fact 12 found {@code bg_app} refused,
  * with the same error codes. Not modelled (kept out of the generator): SERIALIZABLE, COMMIT/ROLLBACK AND CHAIN or
  * RELEASE, XA, writes inside stored programs. The stateless {@link Classifier} (tested on its own) names each
  * statement's kind in the text {@link OracleReading#effective} gives.
@@ -77,6 +77,28 @@ final class MomentOracle {
 
     static final int PARSE_ERROR = 1064;
 
+    /** Whose session it is. */
+    enum Account {
+        /** Every privilege. */
+        ROOT,
+        /**
+         * Every privilege but the one SET SESSION sql_log_bin needs (MariaDB: BINLOG ADMIN; MySQL:
+         * SESSION_VARIABLES_ADMIN): refused with 1227, as fact 12 found it for {@code bg_app}. A backup account often
+         * has no more.
+         */
+        NO_BINLOG_ADMIN,
+        /** The application user of fact 12. */
+        APPLICATION;
+
+        int refusal(String text) {
+            return switch (this) {
+                case ROOT -> 0;
+                case NO_BINLOG_ADMIN -> text.matches("set (session |@@session\\.|@@)?sql_log_bin.*") ? 1227 : 0;
+                case APPLICATION -> ApplicationUser.refusal(text);
+            };
+        }
+    }
+
     /** The stored procedures the fuzz test's jobs call, by name: their bodies, run as their definer. */
     static final Map<String, List<String>> PROCEDURES = Map.of(
             "take_lock", List.of("FLUSH TABLES WITH READ LOCK"),
@@ -93,7 +115,7 @@ final class MomentOracle {
 
     private final ServerFacts facts;
     private final Random random;
-    private final boolean privileged;
+    private final Account account;
     private String schema;
     private long moments;
 
@@ -125,13 +147,13 @@ final class MomentOracle {
 
     /**
      * @param random     decides what is not established (a commit on a server version not tested)
-     * @param privileged root, or the application user of fact 12
+     * @param account    whose session it is
      */
-    MomentOracle(ServerFacts facts, String schema, Random random, boolean privileged) {
+    MomentOracle(ServerFacts facts, String schema, Random random, Account account) {
         this.facts = facts;
         this.schema = schema;
         this.random = random;
-        this.privileged = privileged;
+        this.account = account;
     }
 
     /** Locks the session holds on the server: the global read lock, LOCK TABLES locks, backup locks. */
@@ -169,26 +191,28 @@ final class MomentOracle {
                     ? (snapshotPosition != 0 ? snapshotPosition : latest()) == captured.position() : null;
             return new ObservedState(lock, inTransaction, same);
         }
-        return new ObservedState(lock, privileged ? inTransaction && innodbTransaction : null, null);
+        // INNODB_TRX needs the PROCESS privilege, which the application user lacks.
+        return new ObservedState(lock, account != Account.APPLICATION ? inTransaction && innodbTransaction : null,
+                null);
     }
 
     /** Executes {@code st} as the server would. */
     Answer execute(Statement st) {
-        return run(OracleReading.effective(st.sql(), facts), privileged);
+        return run(OracleReading.effective(st.sql(), facts), account);
     }
 
-    private Answer run(String text, boolean asRoot) {
+    private Answer run(String text, Account as) {
         if (text.isEmpty()) {
             return Answer.NONE;
         }
         if (text.startsWith("execute ") || text.startsWith("prepare ") || text.startsWith("deallocate prepare ")
                 || text.startsWith("drop prepare ")) {
-            return dynamic(text, asRoot);
+            return dynamic(text, as);
         }
         if (text.startsWith("call ")) {
             String name = text.substring(5).split("[ (]", 2)[0];
             List<String> body = PROCEDURES.get(name);
-            return body == null ? Answer.error(1305) : program(body, true); // PROCEDURE does not exist
+            return body == null ? Answer.error(1305) : program(body, Account.ROOT); // PROCEDURE does not exist
         }
         if (text.startsWith("begin not atomic ") || text.startsWith("if ")) {
             if (!OracleReading.parses(text, facts)) {
@@ -196,7 +220,7 @@ final class MomentOracle {
             }
             int from = text.startsWith("if ") ? text.indexOf(" then ") + 6 : "begin not atomic ".length();
             int to = text.lastIndexOf(" end");
-            return program(List.of(text.substring(from, Math.max(from, to)).split(";")), asRoot);
+            return program(List.of(text.substring(from, Math.max(from, to)).split(";")), as);
         }
         if (text.startsWith("set @") && !text.startsWith("set @@")) {
             int eq = text.indexOf('=');
@@ -209,17 +233,17 @@ final class MomentOracle {
             }
             return Answer.NONE;
         }
-        return statement(text, asRoot, false);
+        return statement(text, as, false);
     }
 
     /** EXECUTE IMMEDIATE, PREPARE, EXECUTE, DEALLOCATE PREPARE. */
-    private Answer dynamic(String text, boolean asRoot) {
+    private Answer dynamic(String text, Account as) {
         if (text.startsWith("execute immediate ")) {
             if (!OracleReading.parses(text, facts)) {
                 return Answer.error(PARSE_ERROR);
             }
             String inner = operand(text.substring("execute immediate ".length()));
-            return inner == null ? Answer.error(PARSE_ERROR) : statement(OracleReading.effective(inner, facts), asRoot,
+            return inner == null ? Answer.error(PARSE_ERROR) : statement(OracleReading.effective(inner, facts), as,
                     true);
         }
         if (text.startsWith("prepare ")) {
@@ -242,20 +266,20 @@ final class MomentOracle {
         if (runs == null) {
             return Answer.error(1243); // unknown prepared statement handler
         }
-        return text.startsWith("execute ") ? statement(runs, asRoot, true) : Answer.NONE;
+        return text.startsWith("execute ") ? statement(runs, as, true) : Answer.NONE;
     }
 
     /**
      * A stored program's statements, in order, until one fails; what they read is not the job's. A procedure runs
      * as its definer, a compound statement as the session's user.
      */
-    private Answer program(List<String> body, boolean asRoot) {
+    private Answer program(List<String> body, Account as) {
         for (String s : body) {
             String text = OracleReading.effective(s, facts);
             if (text.startsWith("signal")) {
                 return Answer.error(1644); // unhandled user-defined exception
             }
-            Answer a = run(text, asRoot);
+            Answer a = run(text, as);
             if (a.error() != 0) {
                 return Answer.error(a.error());
             }
@@ -281,7 +305,7 @@ final class MomentOracle {
     // ------------------------------------------------------------------ one statement
 
     /** A statement that is neither dynamic SQL nor a stored program ({@code dynamic}: run by EXECUTE). */
-    private Answer statement(String text, boolean asRoot, boolean dynamic) {
+    private Answer statement(String text, Account as, boolean dynamic) {
         if (text.isEmpty()) {
             return Answer.NONE;
         }
@@ -306,7 +330,7 @@ final class MomentOracle {
             // START TRANSACTION, BEGIN and SET autocommit = 1 leave a pending level when nothing was open (fact 13).
             end(st.kind() != Kind.START_TRANSACTION && st.kind() != Kind.BEGIN && st.kind() != Kind.SET_AUTOCOMMIT);
         }
-        int refused = asRoot ? 0 : ApplicationUser.refusal(text);
+        int refused = as.refusal(text);
         if (refused == 0) {
             refused = refusedNow(text, st);
         }
