@@ -60,6 +60,49 @@ public final class AdminForms {
     private AdminForms() {
     }
 
+    /** Which servers have an ADMIN command's syntax; on the others it is a syntax error that runs nothing. */
+    public enum Syntax {
+        /** Both flavours. */
+        EVERY_SERVER,
+        /**
+         * MariaDB's only: BACKUP LOCK and UNLOCK, START and STOP ALL SLAVES | REPLICAS, INSTALL and UNINSTALL SONAME,
+         * RESET QUERY CACHE (MySQL 8.0 removed the query cache).
+         */
+        MARIADB,
+        /** MySQL's only: CHANGE REPLICATION SOURCE | FILTER, STOP GROUP_REPLICATION, CLONE, IMPORT TABLE, COMPONENTs. */
+        MYSQL,
+        /**
+         * Both, but not MySQL 8.4, which removed CHANGE MASTER TO, START, STOP and RESET SLAVE and RESET MASTER (MySQL
+         * 8.4 Reference Manual, "What Is New in MySQL 8.4 since MySQL 8.0", features removed).
+         */
+        NOT_MYSQL_8_4
+    }
+
+    /** Which servers have the syntax of {@code st}, an {@link Kind#ADMIN} statement: its leading words, read again. */
+    public static Syntax syntax(Statement st) {
+        Lexer lx = new Lexer(st.sql(), true);
+        lx.next();
+        if (lx.accept("BACKUP")) {
+            return Syntax.MARIADB;
+        }
+        if (lx.accept("START") || lx.accept("STOP")) {
+            return lx.is("ALL") ? Syntax.MARIADB : lx.is("SLAVE") ? Syntax.NOT_MYSQL_8_4
+                    : lx.is("GROUP_REPLICATION") ? Syntax.MYSQL : Syntax.EVERY_SERVER;
+        }
+        if (lx.accept("INSTALL") || lx.accept("UNINSTALL")) {
+            return lx.is("SONAME") ? Syntax.MARIADB : lx.is("COMPONENT") ? Syntax.MYSQL : Syntax.EVERY_SERVER;
+        }
+        if (lx.accept("RESET")) {
+            return lx.is("QUERY") ? Syntax.MARIADB : lx.is("SLAVE") || lx.is("MASTER") ? Syntax.NOT_MYSQL_8_4
+                    : Syntax.EVERY_SERVER;
+        }
+        if (lx.accept("CHANGE")) {
+            return lx.is("MASTER") ? Syntax.NOT_MYSQL_8_4 : Syntax.MYSQL;
+        }
+        return lx.is("CLONE") || lx.is("IMPORT") ? Syntax.MYSQL : Syntax.EVERY_SERVER;
+    }
+
+
     /** A statement whose leading keyword no other reader claimed: an ADMIN command, or OTHER. */
     static Statement recognize(Lexer lx) {
         String command = null;

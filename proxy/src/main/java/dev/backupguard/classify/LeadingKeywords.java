@@ -192,7 +192,8 @@ final class LeadingKeywords {
 
     /**
      * {@code START TRANSACTION [WITH CONSISTENT SNAPSHOT] [, READ ONLY | READ WRITE]}, in any order; mysqldump sends
-     * {@code START TRANSACTION /*!40100 WITH CONSISTENT SNAPSHOT *}{@code /}. START SLAVE and START REPLICA are
+     * {@code START TRANSACTION /*!40100 WITH CONSISTENT SNAPSHOT *}{@code /}. WITH followed by anything else is a
+     * syntax error ({@link Statement#F_MALFORMED}): the server starts nothing. START SLAVE and START REPLICA are
      * ADMIN, START GROUP_REPLICATION is OTHER.
      */
     private static Statement start(Lexer lx) {
@@ -202,7 +203,9 @@ final class LeadingKeywords {
         }
         int flags = 0;
         while (lx.type() != Lexer.END) {
-            if (lx.accept("CONSISTENT")) {
+            if (lx.accept("WITH")) {
+                flags |= lx.accept("CONSISTENT") && lx.accept("SNAPSHOT") ? F_CONSISTENT_SNAPSHOT : F_MALFORMED;
+            } else if (lx.accept("CONSISTENT")) {
                 if (lx.accept("SNAPSHOT")) {
                     flags |= F_CONSISTENT_SNAPSHOT;
                 }

@@ -195,6 +195,11 @@ public final class SessionText {
                 return as(Kind.OPAQUE, st);
             }
             lx.next();
+            if (lx.is("IMMEDIATE") && dialect.versionKnown() && !dialect.mariadb()) {
+                // MySQL has no EXECUTE IMMEDIATE (MySQL 8.4 Reference Manual, "Prepared Statements"): a syntax error
+                // that runs nothing.
+                return st;
+            }
             Statement inner = lx.accept("IMMEDIATE") ? readInner(operand(lx, state), dialect, details, state)
                     : preparedStatement(lx, state);
             return inner == null ? as(Kind.OPAQUE, st) : new Statement(inner.kind(), st.sql(), inner.target(),

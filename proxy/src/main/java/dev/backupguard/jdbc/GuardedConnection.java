@@ -254,7 +254,12 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
         boolean guardSent = false;
         for (Step step : plan.steps()) {
             if (step instanceof Step.Execute e) {
-                result = executeJob(job, e.statement(), action, guardSent);
+                try {
+                    result = executeJob(job, e.statement(), action, guardSent);
+                } catch (SQLException failed) {
+                    checkAfterFailure(plan);
+                    throw failed;
+                }
             } else if (step instanceof Step.Inject i) {
                 guardSent = true;
                 sendGuarded(i.statement());
@@ -498,6 +503,18 @@ public final class GuardedConnection implements Connection, GuardedResultSet.Obs
             recorder.globalLockFound();
         } else if (!protocol.holdsGlobalLock() && lockSession.holdsGlobalLock()) {
             lockGuard.released(lockRequest(null));
+        }
+    }
+
+    /**
+     * The job's statement failed, but a statement the guard cannot see into may have done part of its work first (a
+     * procedure that commits, or takes the global read lock, then fails): the state check of its plan still runs.
+     */
+    private void checkAfterFailure(Plan plan) {
+        for (Step step : plan.steps()) {
+            if (step instanceof Step.CheckServerState c) {
+                checkServerState(c.statement());
+            }
         }
     }
 

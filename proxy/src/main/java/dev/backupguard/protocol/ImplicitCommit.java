@@ -86,6 +86,27 @@ public final class ImplicitCommit {
                 && vendorCode != XA_OUTSIDE && commits(st, facts, tableLocksHeld, autocommitOn);
     }
 
+    /**
+     * Whether this server may refuse {@code st} as a syntax error: MariaDB's BACKUP STAGE elsewhere, a command the
+     * other flavour has, a name MySQL 8.4 removed ({@link AdminForms.Syntax}); unknown facts: any of them. Such a
+     * statement commits nothing and changes nothing. {@link #commits} still errs towards the commit (the snapshot is
+     * taken as ended); what an implicit commit would reset, a weaker next-transaction isolation level, is kept.
+     */
+    public static boolean maySyntaxError(Statement st, ServerFacts facts) {
+        boolean mariadb = facts != null && facts.flavor() == ServerFacts.Flavor.MARIADB;
+        boolean mysql = facts != null && !mariadb;
+        return switch (st.kind()) {
+            case BACKUP_STAGE -> !mariadb;
+            case ADMIN -> switch (AdminForms.syntax(st)) {
+                case EVERY_SERVER -> false;
+                case MARIADB -> !mariadb;
+                case MYSQL -> !mysql;
+                case NOT_MYSQL_8_4 -> !mariadb && (facts == null || facts.version().atLeast(8, 4, 0));
+            };
+            default -> false;
+        };
+    }
+
     /** The command as the manuals name it, for messages: {@code ANALYZE TABLE}, {@code DDL}, {@code FLUSH}. */
     public static String command(Statement st) {
         return switch (st.kind()) {

@@ -1,5 +1,6 @@
 package dev.backupguard.protocol;
 
+import dev.backupguard.classify.AdminForms;
 import dev.backupguard.classify.IsolationLevel;
 import dev.backupguard.classify.Kind;
 import dev.backupguard.classify.SqlLogBin;
@@ -43,8 +44,25 @@ final class ServerSession {
     // What the server holds for this session.
     private boolean globalLock;
     private long lockMoment;
+    /**
+     * The server could not tell whether the session still holds the global read lock after a statement backup-guard
+     * cannot see into: it is still released (and bounded) as if held, but it makes no two reads one moment.
+     */
+    private boolean globalLockDoubted;
     private final Set<TableName> lockedTables = new HashSet<>();
     private long tableLockMoment;
+    /**
+     * A statement backup-guard cannot see into ran while LOCK TABLES locks were held (this is its text): it may have
+     * released them (UNLOCK TABLES, START TRANSACTION inside a procedure), so they no longer vouch for the moment of
+     * a read. They are still released when the session ends. Null while no such statement ran.
+     */
+    private String tableLocksDoubtedSince;
+    /**
+     * The same for the open transaction: a statement backup-guard cannot see into ran in it (this is its text) with
+     * no check of the server's state to follow (outside a backup session) or no read view to prove alive later by a
+     * savepoint: it may have ended the transaction, so its reads are each taken as their own moment until it ends.
+     */
+    private String transactionDoubtedSince;
     private boolean autocommit = true;
     private IsolationLevel sessionIsolation = IsolationLevel.REPEATABLE_READ;
     private IsolationLevel nextTransactionIsolation;
@@ -61,6 +79,8 @@ final class ServerSession {
     private String transactionEndedBy;
     private boolean binlogSkipped;
     private Kind backupLock;
+    /** MariaDB's BACKUP LOCK of a table, held until BACKUP UNLOCK or the end of the connection. */
+    private boolean backupTableLock;
     private Rule transactionEndRule;
     /**
      * Since the server last proved the transaction alive (a savepoint set or rolled back to): the first statement
@@ -68,6 +88,8 @@ final class ServerSession {
      * savepoint the server then no longer knows (1305) shows the transaction had ended by then, unseen.
      */
     private String opaqueSinceProof;
+    /** Savepoints set since {@link #opaqueSinceProof}: they may belong to a transaction that began after it. */
+    private final Set<String> savepointsSinceOpaque = new HashSet<>();
     private final Set<String> readsSinceOpaque = new LinkedHashSet<>();
     private final Set<String> readsSinceProof = new LinkedHashSet<>();
 
@@ -75,6 +97,8 @@ final class ServerSession {
     private long moments;
     private long dataMoment;
     private TableName firstTable;
+    /** The statement backup-guard cannot see into whose possible read is the backup's first, or null. */
+    private String firstReadOpaque;
     private long coordinatesMoment;
     private boolean coordinatesUnderLock;
     private boolean coordinatesFromSnapshotStatus;
@@ -116,6 +140,11 @@ final class ServerSession {
         return backupLock;
     }
 
+    /** Whether the session holds MariaDB's BACKUP LOCK of a table (released by BACKUP UNLOCK). */
+    boolean backupTableLock() {
+        return backupTableLock;
+    }
+
     /**
      * Whether ROLLBACK TO SAVEPOINT releases the metadata locks taken after the savepoint. On MariaDB with the binary
      * log on it does not, unless the session does not log to the binlog (sql_log_bin=0): trans_rollback_to_savepoint
@@ -129,6 +158,7 @@ final class ServerSession {
     void startJudging() {
         dataMoment = 0;
         firstTable = null;
+        firstReadOpaque = null;
         coordinatesMoment = 0;
         coordinatesUnderLock = false;
         coordinatesFromSnapshotStatus = false;
@@ -147,6 +177,11 @@ final class ServerSession {
 
     boolean tableLocks() {
         return !lockedTables.isEmpty();
+    }
+
+    /** LOCK TABLES locks are held, but a statement backup-guard cannot see into may have released them. */
+    boolean tableLocksDoubted() {
+        return tableLocksDoubtedSince != null;
     }
 
     boolean tableLocked(TableName t) {
@@ -284,16 +319,54 @@ final class ServerSession {
         }
         long moment;
         if (table != null && lockedTables.contains(table)) {
-            moment = tableLockMoment;
+            moment = tableLocksDoubtedSince == null ? tableLockMoment : -1;
         } else if (!st.isLockingRead() && (inTransaction || !autocommit)
                 && repeatable(inTransaction ? transactionIsolation
                 : nextTransactionIsolation != null ? nextTransactionIsolation : sessionIsolation)
-                && inTransaction && viewMoment != 0) {
+                && inTransaction && viewMoment != 0 && transactionDoubtedSince == null) {
             moment = viewMoment;
         } else {
-            moment = globalLock ? lockMoment : -1;
+            moment = globalLock && !globalLockDoubted ? lockMoment : -1;
         }
         return moment == reference;
+    }
+
+    /**
+     * Whether what {@code st}, a statement backup-guard cannot see into, reads (if anything) would be from the backup's
+     * moment: as a read of a table it does not name would be, or under LOCK TABLES, where nothing but the locked tables
+     * can be read (1100), as theirs. Its reads come before any effect of its own.
+     */
+    boolean opaqueReadsConsistently(Statement st) {
+        long reference = dataMoment != 0 ? dataMoment : coordinatesMoment;
+        if (!lockedTables.isEmpty() && tableLocksDoubtedSince == null) {
+            return reference == 0 || reference == tableLockMoment;
+        }
+        return wouldReadConsistently(st);
+    }
+
+    /**
+     * The moment of what a statement backup-guard cannot see into reads, when it is the backup's first: the table
+     * locks', the snapshot's, the read view it creates in a REPEATABLE READ transaction the job started, the global
+     * read lock's; otherwise one of its own (where the server's transaction may not have started yet, reading nothing
+     * would leave its level open to change).
+     */
+    private long opaqueReadMoment() {
+        if (!lockedTables.isEmpty() && tableLocksDoubtedSince == null) {
+            return tableLockMoment;
+        }
+        if (inTransaction && transactionDoubtedSince == null && repeatable(transactionIsolation)
+                && (viewMoment != 0 || explicitTransaction)) {
+            if (viewMoment == 0) {
+                createView(false);
+            }
+            return viewMoment;
+        }
+        return lockedOrNew();
+    }
+
+    private String firstRead() {
+        return firstTable != null ? firstTable.toString() : firstReadOpaque != null
+                ? "what " + Finding.quote(firstReadOpaque) + " may have read" : "the first read";
     }
 
     // ------------------------------------------------------------------ applying what reached the server
@@ -306,12 +379,29 @@ final class ServerSession {
      * @param out       receives violations (protocol broken by what was sent)
      */
     void apply(Statement st, boolean judge, long position, List<Finding> out) {
+        if (st.kind() == Kind.START_TRANSACTION && st.has(Statement.F_MALFORMED)) {
+            // START TRANSACTION WITH, not followed by CONSISTENT SNAPSHOT: a syntax error, the server changed nothing.
+            previousWasFlushTables = false;
+            return;
+        }
         boolean flushTables = false;
         SqlLogBin binlog = SqlLogBin.assignedBy(st);
         if (binlog != SqlLogBin.UNCHANGED && !inTransaction) {
             // Recognised by its text, whoever sent it. Inside a transaction the server refuses the change (1694).
             binlogSkipped = binlog == SqlLogBin.OFF;
         }
+        if (judge && st.kind() == Kind.OPAQUE) {
+            // Whatever it reads (EXECUTE of a prepared SELECT, a procedure's result) is read before any effect of its
+            // own: at the moment a read of an unnamed table would see.
+            if (!opaqueReadsConsistently(st)) {
+                out.add(violation(Rule.OPAQUE_STATEMENT, position, st, "what it reads is not from the moment of "
+                        + (dataMoment == 0 ? "the binlog coordinates" : firstRead())));
+            } else if (dataMoment == 0 && coordinatesMoment == 0) {
+                dataMoment = opaqueReadMoment();
+                firstReadOpaque = st.sql();
+            }
+        }
+        doubtAfterOpaque(st, judge);
         if (ImplicitCommit.commits(st, facts, !lockedTables.isEmpty(), autocommit)) {
             // Before the statement runs (MariaDB 11.4: FTWRL inside a transaction commits it silently, fact 3).
             endTransaction(st, endRule(st));
@@ -322,11 +412,19 @@ final class ServerSession {
             case USE -> currentSchema = st.name() != null ? st.name() : currentSchema; // a nameless USE fails
             case FLUSH_TABLES -> flushTables = true;
             case FLUSH_TABLES_WITH_READ_LOCK -> {
+                if (!lockedTables.isEmpty()) {
+                    // Refused while LOCK TABLES locks are held, after its commit above (error 1192, fact 11): the
+                    // table locks stay, no lock is taken. Also where they may have been released unseen: a lock the
+                    // model does not hold makes no two reads one moment (the session end releases it all the same).
+                    previousWasFlushTables = false;
+                    return;
+                }
                 if (judge && !previousWasFlushTables) {
                     once(out, Rule.FLUSH_BEFORE_LOCK, position, st, "no FLUSH TABLES right before the global read lock");
                 }
                 if (st.tables().isEmpty()) {
                     globalLock = true;
+                    globalLockDoubted = false;
                     lockMoment = newMoment();
                 } else {
                     lockTables(st.tables());
@@ -334,8 +432,10 @@ final class ServerSession {
             }
             case UNLOCK_TABLES -> {
                 lockedTables.clear();
+                tableLocksDoubtedSince = null;
                 if (globalLock) {
                     globalLock = false;
+                    globalLockDoubted = false;
                     if (judge && coordinatesUnderLock && coordinatesMoment == lockMoment && dataMoment == 0
                             && !(snapshotOpen() && viewMoment == lockMoment)) {
                         // Coordinates were read under this lock but no snapshot was taken under it.
@@ -358,6 +458,7 @@ final class ServerSession {
             }
             case START_TRANSACTION, BEGIN -> {
                 lockedTables.clear(); // START TRANSACTION releases LOCK TABLES locks (not the global read lock)
+                tableLocksDoubtedSince = null;
                 beginTransaction();
                 explicitTransaction = true;
                 if (st.isConsistentSnapshot() && repeatable(transactionIsolation)) {
@@ -395,6 +496,16 @@ final class ServerSession {
             case UNLOCK_INSTANCE -> {
                 if (backupLock == Kind.LOCK_INSTANCE_FOR_BACKUP) {
                     backupLock = null;
+                }
+            }
+            case ADMIN -> {
+                // MariaDB's only: on MySQL and Percona both are syntax errors and take nothing.
+                if (facts == null || facts.flavor() == ServerFacts.Flavor.MARIADB) {
+                    if (AdminForms.BACKUP_LOCK.equals(st.name())) {
+                        backupTableLock = true;
+                    } else if (AdminForms.BACKUP_UNLOCK.equals(st.name())) {
+                        backupTableLock = false;
+                    }
                 }
             }
             case RELEASE_SAVEPOINT -> savepoints.remove(st.name() == null ? "" : st.name().toLowerCase(Locale.ROOT));
@@ -444,6 +555,10 @@ final class ServerSession {
      */
     boolean failed(Statement st, int vendorCode, boolean judge, long position, List<Finding> out) {
         boolean unseenEnd = false;
+        doubtAfterOpaque(st, judge); // a procedure may release them, or commit, and then fail
+        if (viewMoment != 0 && (st.kind() == Kind.OTHER || st.kind() == Kind.OPAQUE)) {
+            noteTransactionEvidence(st); // a procedure may commit and then fail
+        }
         if (ImplicitCommit.commitsWhenFailed(st, vendorCode, facts, !lockedTables.isEmpty(), autocommit)) {
             endTransaction(st, endRule(st)); // committed before it was refused (fact 12)
         } else if (vendorCode == SAVEPOINT_DOES_NOT_EXIST) {
@@ -479,7 +594,11 @@ final class ServerSession {
         long moment;
         Rule why = null;
         String whyDetail = null;
-        if (table != null && lockedTables.contains(table)) {
+        if (table != null && lockedTables.contains(table) && tableLocksDoubtedSince != null) {
+            moment = lockedOrNew();
+            why = Rule.OPAQUE_STATEMENT;
+            whyDetail = "the LOCK TABLES locks may have been released inside " + Finding.quote(tableLocksDoubtedSince);
+        } else if (table != null && lockedTables.contains(table)) {
             moment = tableLockMoment;
         } else if (st.isLockingRead()) {
             moment = lockedOrNew();
@@ -487,7 +606,7 @@ final class ServerSession {
             whyDetail = "a locking read sees the latest rows, not the snapshot";
         } else if (nonTransactional(table)) {
             if (globalLock) {
-                moment = lockMoment;
+                moment = lockedOrNew();
             } else {
                 // I6: its rows are as of this SELECT, in no snapshot: reported by name, and not taken as the
                 // moment the rest of the backup is compared with.
@@ -499,6 +618,10 @@ final class ServerSession {
                 tablesRead.add(table);
                 return;
             }
+        } else if (inTransaction && transactionDoubtedSince != null) {
+            moment = lockedOrNew();
+            why = Rule.OPAQUE_STATEMENT;
+            whyDetail = "the transaction may have ended inside " + Finding.quote(transactionDoubtedSince);
         } else if (inTransaction && repeatable(transactionIsolation)) {
             if (viewMoment == 0) {
                 createView(false);
@@ -555,7 +678,7 @@ final class ServerSession {
             }
             Rule rule = why != null ? why : Rule.SNAPSHOT_START;
             String detail = (whyDetail != null ? whyDetail : "read at another moment")
-                    + ": " + name + " is not consistent with " + (firstTable == null ? "the first read" : firstTable);
+                    + ": " + name + " is not consistent with " + firstRead();
             out.add(violation(rule, position, st, detail));
         }
         TableName held = table == null ? null : otherThan(metadataLocked, table);
@@ -612,7 +735,7 @@ final class ServerSession {
     }
 
     private long lockedOrNew() {
-        return globalLock ? lockMoment : newMoment();
+        return globalLock && !globalLockDoubted ? lockMoment : newMoment();
     }
 
     private long newMoment() {
@@ -621,6 +744,7 @@ final class ServerSession {
 
     private void lockTables(List<TableName> tables) {
         lockedTables.clear();
+        tableLocksDoubtedSince = null;
         for (TableName t : tables) {
             lockedTables.add(qualify(t));
         }
@@ -663,20 +787,23 @@ final class ServerSession {
      * fact 13): the end of a transaction in progress, and COMMIT, ROLLBACK or an implicit commit even with none, set
      * it back to the session's level; START TRANSACTION and BEGIN with no transaction in progress take it, and SET
      * autocommit=1 leaves it. Where this model's transaction (autocommit=0, no read view yet) may not have started
-     * on the server, a weaker level it ran at may still be pending.
+     * on the server, a weaker level it ran at may still be pending; and so may a weaker pending level where the
+     * server may not have parsed {@code st} at all ({@link ImplicitCommit#maySyntaxError}).
      */
     private void pendingLevelAtEnd(Statement st) {
         boolean keeps = st.kind() == Kind.START_TRANSACTION || st.kind() == Kind.BEGIN || st.kind() == Kind.SET_AUTOCOMMIT;
         if (inTransaction && keeps && !explicitTransaction && viewMoment == 0 && levelTakenFromPending != null
                 && !repeatable(levelTakenFromPending)) {
             nextTransactionIsolation = levelTakenFromPending;
-        } else if (inTransaction || !keeps) {
+        } else if ((inTransaction || !keeps) && !(nextTransactionIsolation != null
+                && !repeatable(nextTransactionIsolation) && ImplicitCommit.maySyntaxError(st, facts))) {
             nextTransactionIsolation = null;
         }
     }
 
     private void beginTransaction() {
         inTransaction = true;
+        transactionDoubtedSince = null;
         explicitTransaction = false;
         levelTakenFromPending = nextTransactionIsolation;
         transactionIsolation = nextTransactionIsolation != null ? nextTransactionIsolation : sessionIsolation;
@@ -721,17 +848,27 @@ final class ServerSession {
         }
     }
 
-    /** A statement inside the read view: unknown in its effect (OTHER, OPAQUE), or proof the transaction is still alive. */
+    /**
+     * A statement inside the read view: unknown in its effect (OTHER, OPAQUE), or proof the transaction is still alive:
+     * a ROLLBACK TO a savepoint set before anything unknown ran. A SAVEPOINT proves nothing: outside a transaction
+     * with autocommit on it succeeds and sets nothing (MariaDB's trans_savepoint() returns at once unless a
+     * multi-statement transaction is in progress), with autocommit off it belongs to the next transaction.
+     */
     private void noteTransactionEvidence(Statement st) {
         if ((st.kind() == Kind.OTHER || st.kind() == Kind.OPAQUE) && opaqueSinceProof == null) {
             opaqueSinceProof = st.sql();
-        } else if (st.kind() == Kind.SAVEPOINT || st.kind() == Kind.ROLLBACK_TO_SAVEPOINT) {
+        } else if (st.kind() == Kind.SAVEPOINT && opaqueSinceProof != null && st.name() != null) {
+            savepointsSinceOpaque.add(st.name().toLowerCase(Locale.ROOT));
+        } else if (st.kind() == Kind.ROLLBACK_TO_SAVEPOINT && st.name() != null && hasSavepoint(st.name())
+                && !savepointsSinceOpaque.contains(st.name().toLowerCase(Locale.ROOT))) {
             forgetTransactionEvidence();
         }
     }
 
     private void forgetTransactionEvidence() {
         opaqueSinceProof = null;
+        transactionDoubtedSince = null;
+        savepointsSinceOpaque.clear();
         readsSinceOpaque.clear();
         readsSinceProof.clear();
     }
@@ -743,6 +880,18 @@ final class ServerSession {
             if (opaqueSinceProof != null) {
                 readsSinceOpaque.add(name);
             }
+        }
+    }
+
+    private void doubtAfterOpaque(Statement st, boolean judge) {
+        if (st.kind() != Kind.OPAQUE) {
+            return;
+        }
+        if (!lockedTables.isEmpty() && tableLocksDoubtedSince == null) {
+            tableLocksDoubtedSince = st.sql();
+        }
+        if (inTransaction && (viewMoment == 0 || !judge) && transactionDoubtedSince == null) {
+            transactionDoubtedSince = st.sql();
         }
     }
 
@@ -793,12 +942,19 @@ final class ServerSession {
     /** The server reports that this session holds the global read lock, taken by a statement the model cannot see. */
     void globalLockFound() {
         globalLock = true;
+        globalLockDoubted = false;
         lockMoment = newMoment();
     }
 
     /** The server reports that this session no longer holds the global read lock. */
     void globalLockGone() {
         globalLock = false;
+        globalLockDoubted = false;
+    }
+
+    /** The server could not tell whether this session still holds the global read lock the model holds. */
+    void globalLockUnknown() {
+        globalLockDoubted = globalLock;
     }
 
     /**

@@ -34,6 +34,7 @@ public final class SessionProtocol {
     static final Statement BACKUP_STAGE_END = Classifier.classify("BACKUP STAGE END");
     static final Statement LOCK_INSTANCE = Classifier.classify("LOCK INSTANCE FOR BACKUP");
     static final Statement UNLOCK_INSTANCE = Classifier.classify("UNLOCK INSTANCE");
+    static final Statement BACKUP_UNLOCK = Classifier.classify("BACKUP UNLOCK");
     /**
      * MariaDB with the binary log on releases metadata locks at ROLLBACK TO SAVEPOINT only for a session that does
      * not write to the binlog (fact 3d). The backup session never writes, so it may stop logging; this needs BINLOG
@@ -192,12 +193,14 @@ public final class SessionProtocol {
         unseenEnd = null;
         boolean judge = backup;
         boolean dataRead = judge && snapshotOpen() && server.isDataRead(st);
-        if (st.kind() == Kind.OPAQUE) {
+        if (st.kind() == Kind.OPAQUE || st.kind() == Kind.FLUSH_TABLES_WITH_READ_LOCK && server.tableLocksDoubted()) {
+            // The second: refused under LOCK TABLES (1192), taken if the opaque statement released them.
             unseenLock = true;
         } else if (judge && st.target() != null && server.isDataRead(st)) {
             lastTableRead = st.target().qualify(server.currentSchema());
         }
         server.apply(st, judge, position, scratch);
+        releasedBy(st);
         if (judge && (st.kind() == Kind.START_TRANSACTION || st.kind() == Kind.BEGIN)) {
             sessionSnapshot = st.isConsistentSnapshot();
         }
@@ -205,6 +208,19 @@ public final class SessionProtocol {
             snapshotReads++;
         }
         return drain();
+    }
+
+    /**
+     * What the session still has to release is forgotten only once the releasing statement has reached the server:
+     * a session end or a recovery whose plan stopped at a failed statement (a RELEASE SAVEPOINT that finds the
+     * snapshot gone) plans it again.
+     */
+    private void releasedBy(Statement st) {
+        if (st.kind() == Kind.UNLOCK_TABLES) {
+            unseenLock = false;
+        } else if (SqlLogBin.assignedBy(st) == SqlLogBin.ON && !server.binlogSkipped()) {
+            binlogSkippedByGuard = false;
+        }
     }
 
     /** The server refused {@code st} with this vendor error code. */
@@ -304,7 +320,8 @@ public final class SessionProtocol {
     /** The plan for closing the connection: release whatever the session still holds on the server. */
     public Plan planClose() {
         position++;
-        if (!backup && !server.globalLock() && !server.tableLocks() && server.backupLock() == null && !unseenLock) {
+        if (!backup && !server.globalLock() && !server.tableLocks() && server.backupLock() == null
+                && !server.backupTableLock() && !unseenLock) {
             return Plan.NOTHING;
         }
         Plan.Builder p = new Plan.Builder();
@@ -312,7 +329,6 @@ public final class SessionProtocol {
             // Audit mode changes nothing, except that no lock outlives the connection (a pool would keep it).
             if (server.globalLock() || server.tableLocks() || unseenLock) {
                 p.inject(UNLOCK_TABLES);
-                unseenLock = false;
             }
             addBackupLockRelease(p);
             return p.isEmpty() ? Plan.NOTHING : p.build();
@@ -327,7 +343,7 @@ public final class SessionProtocol {
      */
     public Plan planRecovery() {
         Plan.Builder p = new Plan.Builder();
-        if (server.globalLock() || server.tableLocks()) {
+        if (server.globalLock() || server.tableLocks() || unseenLock) {
             p.inject(UNLOCK_TABLES);
         }
         if (guardSnapshot && server.inTransaction()) {
@@ -337,7 +353,6 @@ public final class SessionProtocol {
         if (server.binlogSkipped() && binlogSkippedByGuard) {
             p.inject(RESTORE_BINLOG);
         }
-        binlogSkippedByGuard = false;
         guardSnapshot = false;
         jobHoldsGlobalLock = false;
         jobHoldsTableLocks = false;
@@ -418,9 +433,12 @@ public final class SessionProtocol {
         return server.globalLock();
     }
 
-    /** Whether the session holds the server's DDL-only backup lock (BACKUP STAGE, LOCK INSTANCE FOR BACKUP). */
+    /**
+     * Whether the session holds one of the server's DDL-only backup locks (BACKUP STAGE, BACKUP LOCK, LOCK INSTANCE FOR
+     * BACKUP).
+     */
     public boolean holdsBackupLock() {
-        return server.backupLock() != null;
+        return server.backupLock() != null || server.backupTableLock();
     }
 
     /** Whether the session holds LOCK TABLES locks on the server. */
@@ -771,6 +789,11 @@ public final class SessionProtocol {
         if (mode == Mode.BLOCK) {
             return refusal(rule, st, rule.problem());
         }
+        if (mode == Mode.ENFORCE && !server.opaqueReadsConsistently(st)) {
+            return refusal(rule, st, "what it reads would be from another moment than the tables this backup already "
+                    + "read " + server.tablesRead() + (server.transactionEndedBy() == null ? ""
+                    : "; the snapshot was ended by " + Finding.quote(server.transactionEndedBy())));
+        }
         if (mode == Mode.ENFORCE && server.binlogSkipped()) {
             return refusal(rule, st, "backup-guard cannot see what the statement does, and binary logging is off for "
                     + "this backup session (sql_log_bin=0, so that ROLLBACK TO SAVEPOINT frees dumped tables): a write "
@@ -786,15 +809,17 @@ public final class SessionProtocol {
      * read lock the guard did not see taken is adopted: the model holds it (the adapter hands it to the lock guard,
      * whose hold limit and leak release then apply) and it is reported. A snapshot the statement ended or replaced is
      * ended in the model, so the reads after it are judged as from another moment. What could not be told is taken at
-     * its worst: a snapshot not known to be open is ended, a lock not known to be free is released when the session
-     * ends.
+     * its worst: a snapshot not known to be open and still the same is ended, a lock not known to be free is released
+     * when the session ends.
      */
     public List<Finding> observed(Statement st, ObservedState state) {
         List<Finding> out = new ArrayList<>(2);
         Rule rule = Rule.OPAQUE_STATEMENT;
         if (state.globalReadLock() == null) {
+            server.globalLockUnknown();
             out.add(finding(rule, Finding.Outcome.REPORTED, st, "the server could not tell whether this statement left "
-                    + "the global read lock held; UNLOCK TABLES is sent when the backup session ends"));
+                    + "the global read lock held; UNLOCK TABLES is sent when the backup session ends, and a lock held "
+                    + "before it no longer makes the reads after it one moment"));
         } else {
             unseenLock = false;
             if (state.globalReadLock() && !server.globalLock()) {
@@ -807,14 +832,18 @@ public final class SessionProtocol {
                 jobHoldsGlobalLock = false;
             }
         }
-        boolean ended = Boolean.FALSE.equals(state.transactionOpen()) || Boolean.FALSE.equals(state.sameSnapshot())
-                || state.transactionOpen() == null;
+        // Only a transaction the server says is still the snapshot is: an open one it cannot compare (MySQL, whose
+        // INNODB_TRX does not tell one transaction from the next; MariaDB without captured coordinates) may have
+        // been started inside the statement.
+        boolean ended = !Boolean.TRUE.equals(state.transactionOpen()) || !Boolean.TRUE.equals(state.sameSnapshot());
         if (server.inTransaction() && ended) {
             boolean wasSnapshot = snapshotOpen();
             server.transactionEndedInside(st, rule, Boolean.TRUE.equals(state.transactionOpen()));
             if (wasSnapshot) {
                 out.add(finding(rule, Finding.Outcome.REPORTED, st, state.transactionOpen() == null
                         ? "the server could not tell whether the snapshot is still open: it is taken as ended"
+                        : state.sameSnapshot() == null ? "the server could not tell whether the open transaction "
+                        + "is still the snapshot: it is taken as ended"
                         : "the server reports that this statement ended the snapshot"));
             }
         }
@@ -1093,7 +1122,14 @@ public final class SessionProtocol {
         // under FTWRL stalls every writer on the server (benchmark 4).
         p.inject(REPEATABLE_READ);
         if (lock && !heldByJob) {
-            if (!server.previousWasFlushTables()) {
+            // FLUSH TABLES WITH READ LOCK is refused under LOCK TABLES (1192, docs/server-facts.md fact 11); the
+            // START TRANSACTION below would release the job's table locks anyway (a FLUSH TABLES under them flushed
+            // only the locked tables).
+            boolean unlock = server.tableLocks() && how != Start.JOB_GLOBAL_LOCK;
+            if (unlock) {
+                p.inject(UNLOCK_TABLES);
+            }
+            if (unlock || !server.previousWasFlushTables()) {
                 p.inject(FLUSH_LOCAL_TABLES);
                 if (how == Start.JOB_GLOBAL_LOCK) {
                     p.finding(finding(Rule.FLUSH_BEFORE_LOCK, Finding.Outcome.CORRECTED, trigger,
@@ -1195,13 +1231,11 @@ public final class SessionProtocol {
         }
         if (server.globalLock() || server.tableLocks() || unseenLock) {
             p.inject(UNLOCK_TABLES);
-            unseenLock = false;
         }
         addBackupLockRelease(p);
         if (server.binlogSkipped() && binlogSkippedByGuard) {
             p.inject(RESTORE_BINLOG); // outside the transaction: sql_log_bin cannot change inside one (1694)
         }
-        binlogSkippedByGuard = false;
         // The job's level, or the one the session had (a pool's): a pooled connection must not keep the snapshot's.
         IsolationLevel restore = jobIsolation != null ? jobIsolation : isolationBeforeSnapshot;
         if (guardSnapshot && restore != null && restore != IsolationLevel.REPEATABLE_READ) {
@@ -1226,10 +1260,13 @@ public final class SessionProtocol {
 
     /**
      * Leak safety for the DDL-only backup lock, the guard's own (ddl-lock) or the job's: a pooled connection would
-     * keep blocking DDL server-wide. MariaDB's BACKUP STAGE ends with BACKUP STAGE END, MySQL's LOCK INSTANCE FOR
-     * BACKUP with UNLOCK INSTANCE.
+     * keep blocking DDL server-wide. MariaDB's BACKUP STAGE ends with BACKUP STAGE END, its BACKUP LOCK of a table
+     * with BACKUP UNLOCK, MySQL's LOCK INSTANCE FOR BACKUP with UNLOCK INSTANCE.
      */
     private void addBackupLockRelease(Plan.Builder p) {
+        if (server.backupTableLock()) {
+            p.inject(BACKUP_UNLOCK);
+        }
         Kind held = server.backupLock();
         if (ddlLockHeld && held == null) {
             held = facts != null && facts.flavor() == ServerFacts.Flavor.MARIADB ? Kind.BACKUP_STAGE

@@ -217,6 +217,25 @@ class SessionTextTest {
         assertThat(st.sql()).as("the text sent is the job's").isEqualTo(sql);
     }
 
+    /**
+     * MySQL has no EXECUTE IMMEDIATE (MySQL 8.4 Reference Manual, "Prepared Statements": PREPARE, EXECUTE and
+     * DEALLOCATE PREPARE): the text is a syntax error there and runs nothing, so it takes no lock and ends no snapshot.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"8.4.3", "8.0.36", "8.0.40-31"})
+    void mysqlRunsNothingOfExecuteImmediate(String version) {
+        SessionText mysql = session(Dialect.ofServer(version).withSqlMode(""));
+        assertThat(mysql.classify("EXECUTE IMMEDIATE 'FLUSH TABLES WITH READ LOCK'", true).kind()).isEqualTo(Kind.OTHER);
+        assertThat(mysql.classify("EXECUTE IMMEDIATE 'UNLOCK TABLES'", true).kind()).isEqualTo(Kind.OTHER);
+        assertThat(kinds(mysql.classifyAll("EXECUTE IMMEDIATE 'COMMIT'; SELECT 1"))).containsExactly(Kind.OTHER,
+                Kind.SELECT);
+
+        SessionText prepared = afterExecuting(Dialect.ofServer(version).withSqlMode(""),
+                "PREPARE s FROM 'FLUSH TABLES WITH READ LOCK'");
+        assertThat(prepared.classify("EXECUTE s", true).kind()).as("MySQL has PREPARE and EXECUTE")
+                .isEqualTo(Kind.FLUSH_TABLES_WITH_READ_LOCK);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"EXECUTE IMMEDIATE CONCAT('FLUSH TABLES', ' WITH READ LOCK')",
         "EXECUTE IMMEDIATE 'FLUSH TABLES ' 'WITH READ LOCK'", "EXECUTE IMMEDIATE _utf8mb4'FLUSH TABLES WITH READ LOCK'",

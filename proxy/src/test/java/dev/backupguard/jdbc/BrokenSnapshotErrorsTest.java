@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.backupguard.protocol.Rule;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -41,7 +42,7 @@ class BrokenSnapshotErrorsTest {
                 });
 
         assertThat(server.sent).doesNotContain("SELECT * FROM orders")
-                .endsWith("ROLLBACK TO SAVEPOINT backup_guard", "SET SESSION sql_log_bin = 1");
+                .endsWith("ROLLBACK TO SAVEPOINT backup_guard", "UNLOCK TABLES", "SET SESSION sql_log_bin = 1");
         // Nothing was read after the snapshot ended: what was read is one moment.
         assertThat(c.protocol().verdict().consistent()).isTrue();
         assertThatThrownBy(() -> s.executeQuery("SELECT * FROM orders")).isInstanceOf(BackupGuardException.class)
@@ -62,12 +63,34 @@ class BrokenSnapshotErrorsTest {
 
         c.endRequest(); // returned to a pool: the session ends
 
-        assertThat(server.sent).endsWith("SELECT * FROM orders", "RELEASE SAVEPOINT backup_guard");
+        // The procedure may have left the global read lock held: the release goes on after the failed RELEASE.
+        assertThat(server.sent).endsWith("SELECT * FROM orders", "RELEASE SAVEPOINT backup_guard", "UNLOCK TABLES");
         assertThat(c.protocol().verdict().consistent()).isFalse();
         assertThat(c.protocol().verdict().violations()).anySatisfy(f -> {
             assertThat(f.rule()).isEqualTo(Rule.IMPLICIT_COMMIT);
             assertThat(f.detail()).contains("CALL archive_and_commit()").contains("orders");
         });
         assertThat(c.protocol().isBackupSession()).isFalse();
+    }
+
+    /**
+     * The RELEASE SAVEPOINT that ends the session finds the savepoint gone: the releases planned after it still reach
+     * the server. A pooled connection must not keep a lock the procedure may have taken, nor binary logging off.
+     */
+    @Test
+    void aReleaseThatFindsTheSavepointGoneStillLetsTheLockAndTheBinaryLogBeRestored() throws SQLException {
+        FakeServer server = new FakeServer(); // BINLOG ADMIN: the guard switched binary logging off
+        GuardedConnection c = server.guard(BACKUP);
+        Statement s = c.createStatement();
+        s.executeQuery("SELECT * FROM accounts").close();
+        s.execute("CALL archive_and_commit()"); // unseen: it may have taken the global read lock, too
+        server.savepointsGone = true;
+
+        c.endRequest();
+
+        List<String> afterRelease = server.sent.subList(server.sent.indexOf("RELEASE SAVEPOINT backup_guard"),
+                server.sent.size());
+        assertThat(afterRelease).contains("UNLOCK TABLES", "SET SESSION sql_log_bin = 1");
+        assertThat(c.protocol().verdict().consistent()).as("nothing was read after the procedure").isTrue();
     }
 }

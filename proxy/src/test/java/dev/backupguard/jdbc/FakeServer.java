@@ -37,6 +37,10 @@ final class FakeServer {
     boolean savepointsGone;
     /** The account lacks BINLOG ADMIN: {@code SET SESSION sql_log_bin} is refused (1227). */
     boolean noBinlogAdmin;
+    /** Statements the server refuses, with the vendor error code. */
+    final Map<String, Integer> refused = new java.util.HashMap<>();
+    /** What {@code SELECT @@in_transaction, <binlog snapshot file>, <position>} answers (the guard's state check). */
+    List<Object> transactionState = java.util.Arrays.asList(1L, "binlog.000001", "4242");
 
     FakeServer() throws SQLException {
         Statement internal = mock(Statement.class);
@@ -49,6 +53,9 @@ final class FakeServer {
                 if (noBinlogAdmin && sql.startsWith("SET SESSION sql_log_bin")) {
                     throw new SQLException("Access denied; you need (at least one of) the BINLOG ADMIN privilege(s)",
                             "42000", 1227);
+                }
+                if (refused.containsKey(sql)) {
+                    throw new SQLException("refused", "HY000", refused.get(sql));
                 }
                 if (savepointsGone && (sql.startsWith("ROLLBACK TO SAVEPOINT") || sql.startsWith("RELEASE SAVEPOINT"))) {
                     throw new SQLException("SAVEPOINT " + sql.substring(sql.lastIndexOf(' ') + 1) + " does not exist",
@@ -84,6 +91,9 @@ final class FakeServer {
         if (sql.startsWith("SHOW STATUS LIKE 'binlog_snapshot")) {
             return rows(List.of(List.of("Binlog_snapshot_file", "binlog.000001"),
                     List.of("Binlog_snapshot_position", "4242")));
+        }
+        if (sql.contains("@@in_transaction")) {
+            return rows(List.of(transactionState));
         }
         if (sql.startsWith("SELECT BINLOG_GTID_POS")) {
             return rows(List.of(List.of("0-1-17")));

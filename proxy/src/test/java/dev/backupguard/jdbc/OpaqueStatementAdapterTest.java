@@ -1,6 +1,7 @@
 package dev.backupguard.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
@@ -127,5 +128,29 @@ class OpaqueStatementAdapterTest {
 
         assertThat(server.sent).filteredOn(q -> q.contains("VERSION(), @@SESSION.sql_mode")).hasSize(1);
         assertThat(c.protocol().isBackupSession()).as("read under NO_BACKSLASH_ESCAPES, it is FTWRL").isTrue();
+    }
+
+    /**
+     * A procedure may commit, or take the global read lock, and then fail: the state check follows it all the same
+     * (docs/server-facts.md, fact 12: a statement that commits implicitly has committed also when refused).
+     */
+    @Test
+    void theServersStateIsCheckedAfterAnOpaqueStatementThatFailedToo() throws SQLException {
+        FakeServer server = new FakeServer();
+        server.noBinlogAdmin = true; // else enforce mode refuses opaque statements while binary logging is off
+        GuardedConnection c = server.guard(Map.of("backupguard.role", "backup-job"));
+        Statement s = c.createStatement();
+        s.executeQuery("SELECT * FROM accounts").close();
+        server.refused.put("CALL archive_and_fail()", 1644); // COMMIT; SIGNAL SQLSTATE '45000'
+        server.transactionState = java.util.Arrays.asList(0L, null, null);
+
+        assertThatThrownBy(() -> s.execute("CALL archive_and_fail()")).isInstanceOf(SQLException.class)
+                .extracting(e -> ((SQLException) e).getErrorCode()).isEqualTo(1644);
+
+        List<String> after = server.sent.subList(server.sent.indexOf("CALL archive_and_fail()"), server.sent.size());
+        assertThat(after).anySatisfy(q -> assertThat(q).contains("@@in_transaction"));
+        assertThat(c.protocol().inSnapshot()).as("the server says the snapshot ended").isFalse();
+        assertThatThrownBy(() -> s.executeQuery("SELECT * FROM orders")).isInstanceOf(BackupGuardException.class)
+                .hasMessageContaining("ended by CALL archive_and_fail()");
     }
 }

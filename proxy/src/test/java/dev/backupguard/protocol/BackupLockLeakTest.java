@@ -2,12 +2,14 @@ package dev.backupguard.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Leak safety for the DDL-only backup lock a job takes itself: a connection closed (or returned to a pool) while it
- * holds LOCK INSTANCE FOR BACKUP (MySQL 8.0) or a BACKUP STAGE (MariaDB) releases it first, in every mode.
+ * holds LOCK INSTANCE FOR BACKUP (MySQL 8.0), a BACKUP STAGE or a BACKUP LOCK of a table (MariaDB) releases it first,
+ * in every mode.
  */
 class BackupLockLeakTest {
 
@@ -43,5 +45,34 @@ class BackupLockLeakTest {
         s.close();
 
         assertThat(s.sent).containsOnlyOnce("UNLOCK INSTANCE");
+    }
+
+    /** MariaDB's BACKUP LOCK holds the table's lock until BACKUP UNLOCK or the end of the connection. */
+    @ParameterizedTest
+    @EnumSource(value = Mode.class, names = {"ENFORCE", "BLOCK", "AUDIT"})
+    void aBackupLockOfATableIsReleasedAtClose(Mode mode) {
+        for (Role role : Role.values()) {
+            Simulation s = Simulation.of(mode, role, MARIADB).jobs("BACKUP LOCK shop.accounts");
+            s.close();
+
+            assertThat(s.sent).as(role.name()).endsWith("BACKUP UNLOCK");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Mode.class, names = {"ENFORCE", "BLOCK", "AUDIT"})
+    void aBackupLockTheJobReleasedIsNotReleasedAgain(Mode mode) {
+        Simulation s = Simulation.of(mode, Role.GUARDRAIL, MARIADB).jobs("BACKUP LOCK shop.accounts", "BACKUP UNLOCK");
+        s.close();
+
+        assertThat(s.sent).containsExactly("BACKUP LOCK shop.accounts", "BACKUP UNLOCK");
+    }
+
+    @Test
+    void aBackupLockIsReleasedWhenAFailedStepIsRecoveredFrom() {
+        Simulation s = Simulation.of(Mode.ENFORCE, Role.GUARDRAIL, MARIADB).jobs("BACKUP LOCK shop.accounts");
+
+        assertThat(s.protocol.planRecovery().steps()).extracting(step -> ((Step.Inject) step).statement().sql())
+                .containsExactly("BACKUP UNLOCK");
     }
 }

@@ -613,6 +613,40 @@ class EnforceShapesTest {
                 List.of("/* backup-guard:backup */ SELECT * FROM accounts")));
     }
 
+    /**
+     * FLUSH TABLES WITH READ LOCK is refused while the session holds LOCK TABLES locks (error 1192,
+     * docs/server-facts.md, fact 11): the guard releases the job's table locks before its own global read lock, as the
+     * START TRANSACTION after it would release them anyway.
+     */
+    @Test
+    void tableLocksTheJobHoldsAreReleasedBeforeTheGuardsGlobalReadLock() {
+        Simulation s = enforce(MYSQL84);
+        boolean[] tableLocks = new boolean[1];
+        s.server = (st, job) -> {
+            switch (st.kind()) {
+                case LOCK_TABLES -> tableLocks[0] = true;
+                case UNLOCK_TABLES, START_TRANSACTION -> tableLocks[0] = false;
+                case FLUSH_TABLES_WITH_READ_LOCK -> {
+                    return tableLocks[0] ? 1192 : 0;
+                }
+                default -> {
+                    // executed
+                }
+            }
+            return 0;
+        };
+
+        // The first read is of a table the job did not lock: the backup's snapshot starts there.
+        s.jobs("LOCK TABLES accounts WRITE", "SELECT * FROM ledger", "SELECT * FROM accounts");
+        s.close();
+
+        assertThat(s.failed).isEmpty();
+        assertThat(s.sent).containsSubsequence("LOCK TABLES accounts WRITE", "SELECT * FROM ledger",
+                "SELECT * FROM accounts").containsSubsequence("LOCK TABLES accounts WRITE", "UNLOCK TABLES",
+                "FLUSH TABLES WITH READ LOCK", "START TRANSACTION /*!40100 WITH CONSISTENT SNAPSHOT */");
+        assertConsistent(s);
+    }
+
     @Test
     void closeWhileHoldingTheJobsGlobalLockReleasesIt() {
         ServerFacts facts = MYSQL84.withNonTransactional(Set.of(new TableName("shop", "legacy")));

@@ -43,6 +43,35 @@ class ImplicitCommitTest {
     }
 
     @Test
+    void whatOneFlavourCannotParseMayBeASyntaxErrorThere() {
+        // MySQL 8.4 Reference Manual, "What Is New in MySQL 8.4 since MySQL 8.0": the replication statements' old
+        // names are removed; MariaDB's BACKUP statements, ALL SLAVES and SONAME forms are its own, CLONE is MySQL's.
+        for (String sql : List.of("START SLAVE", "STOP SLAVE", "CHANGE MASTER TO MASTER_HOST='h'", "RESET MASTER")) {
+            assertThat(ImplicitCommit.maySyntaxError(Classifier.classify(sql), PERCONA_84)).as(sql).isTrue();
+            assertThat(ImplicitCommit.maySyntaxError(Classifier.classify(sql), MYSQL_80)).as(sql).isFalse();
+            assertThat(ImplicitCommit.maySyntaxError(Classifier.classify(sql), MARIADB_114)).as(sql).isFalse();
+        }
+        for (String sql : List.of("BACKUP STAGE START", "BACKUP LOCK t", "START ALL SLAVES", "INSTALL SONAME 'x'",
+                "RESET QUERY CACHE")) {
+            assertThat(ImplicitCommit.maySyntaxError(Classifier.classify(sql), MYSQL_80)).as(sql).isTrue();
+            assertThat(ImplicitCommit.maySyntaxError(Classifier.classify(sql), MARIADB_105)).as(sql).isFalse();
+        }
+        for (String sql : List.of("CLONE LOCAL DATA DIRECTORY = '/tmp/c'", "CHANGE REPLICATION SOURCE TO SOURCE_HOST='h'",
+                "STOP GROUP_REPLICATION", "INSTALL COMPONENT 'file://c'")) {
+            assertThat(ImplicitCommit.maySyntaxError(Classifier.classify(sql), MARIADB_114)).as(sql).isTrue();
+            assertThat(ImplicitCommit.maySyntaxError(Classifier.classify(sql), PERCONA_84)).as(sql).isFalse();
+        }
+        for (String sql : List.of("START REPLICA", "RESET REPLICA", "ANALYZE TABLE t", "GRANT SELECT ON *.* TO u",
+                "INSTALL PLUGIN p SONAME 'p.so'", "COMMIT")) {
+            for (ServerFacts facts : java.util.Arrays.asList(MYSQL_80, PERCONA_84, MARIADB_114, null)) {
+                assertThat(ImplicitCommit.maySyntaxError(Classifier.classify(sql), facts)).as(sql).isFalse();
+            }
+        }
+        assertThat(ImplicitCommit.maySyntaxError(Classifier.classify("START SLAVE"), null)).as("server unknown")
+                .isTrue();
+    }
+
+    @Test
     void unlockTablesCommitsOnlyWhenTableLocksAreHeld() {
         Statement unlock = Classifier.classify("UNLOCK TABLES");
         assertThat(ImplicitCommit.commits(unlock, MARIADB_114, true, false)).isTrue();
@@ -126,6 +155,39 @@ class ImplicitCommitTest {
             assertThat(f.rule()).isEqualTo(Rule.IMPLICIT_COMMIT);
             assertThat(f.detail()).contains("a statement backup-guard did not recognise as committing").contains("[b]");
         });
+    }
+
+    @Test
+    void aSavepointSetAfterTheOpaqueStatementProvesNothing() {
+        // Outside a transaction with autocommit on, SAVEPOINT succeeds and sets nothing (MariaDB's
+        // trans_savepoint() returns at once unless a multi-statement transaction is in progress); with autocommit
+        // off it belongs to the next transaction. Either way the snapshot may have ended before it.
+        Judged j = judge(MARIADB_114, "START TRANSACTION WITH CONSISTENT SNAPSHOT", "SAVEPOINT sp",
+                "SELECT * FROM a", "CALL p()", "SELECT * FROM b", "SAVEPOINT later", "!1305 RELEASE SAVEPOINT sp");
+
+        assertThat(j.violations).singleElement().satisfies(f -> {
+            assertThat(f.rule()).isEqualTo(Rule.IMPLICIT_COMMIT);
+            assertThat(f.detail()).contains("ended, by CALL p()").contains("[b]");
+        });
+    }
+
+    @Test
+    void aRollbackToASavepointSetAfterTheOpaqueStatementProvesNothingEither() {
+        Judged j = judge(MARIADB_114, "SET autocommit = 0", "START TRANSACTION WITH CONSISTENT SNAPSHOT",
+                "SAVEPOINT sp", "SELECT * FROM a", "CALL p()", "SAVEPOINT later", "SELECT * FROM b",
+                "ROLLBACK TO SAVEPOINT later", "!1305 RELEASE SAVEPOINT sp");
+
+        assertThat(j.violations).singleElement().satisfies(f -> assertThat(f.detail()).contains("[b]"));
+    }
+
+    @Test
+    void aProcedureThatFailedMayHaveEndedTheSnapshotBeforeIt() {
+        // A COMMIT, then an error (SIGNAL): the commit stands, and the failure says nothing of it.
+        Judged j = judge(MARIADB_114, "START TRANSACTION WITH CONSISTENT SNAPSHOT", "SAVEPOINT sp",
+                "SELECT * FROM a", "!1644 CALL commit_then_fail()", "SELECT * FROM b", "!1305 RELEASE SAVEPOINT sp");
+
+        assertThat(j.violations).singleElement().satisfies(f ->
+                assertThat(f.detail()).contains("ended, by CALL commit_then_fail()").contains("[b]"));
     }
 
     @Test

@@ -18,6 +18,7 @@ class LoggedSequencesJudgeTest {
 
     static final ServerFacts MARIADB = ServerFacts.of(ServerFacts.Flavor.MARIADB, "11.4.5-MariaDB-log");
     static final ServerFacts MYSQL80 = ServerFacts.of(ServerFacts.Flavor.MYSQL, "8.0.36");
+    static final ServerFacts MYSQL84 = ServerFacts.of(ServerFacts.Flavor.MYSQL, "8.4.3");
 
     /** What backup-guard sends on MariaDB in enforce mode (snapshot-status way), as the server logs it. */
     static final List<String> GUARDED_MARIADB = List.of(
@@ -61,6 +62,39 @@ class LoggedSequencesJudgeTest {
         assertThat(r.backupSession()).isTrue();
         assertThat(r.consistent()).isTrue();
         assertThat(r.violations()).isEmpty();
+    }
+
+    /**
+     * WITH CONSISTENT SNAPSHOT is the only characteristic WITH begins (MySQL 8.4 Reference Manual, "START TRANSACTION,
+     * COMMIT, and ROLLBACK Statements"): anything else is a syntax error, no transaction starts, and each read after it
+     * is a moment of its own.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"START TRANSACTION WITH", "START TRANSACTION WITH # end", "START TRANSACTION WITH SNAPSHOT",
+            "START TRANSACTION READ ONLY, WITH"})
+    void startTransactionWithAnythingButAConsistentSnapshotIsTheSyntaxErrorItIs(String malformed) {
+        assertThat(dev.backupguard.classify.Classifier.classify(malformed)
+                .has(dev.backupguard.classify.Statement.F_MALFORMED)).isTrue();
+        assertThat(dev.backupguard.classify.Classifier.classify("START TRANSACTION /*!40100 WITH CONSISTENT SNAPSHOT */,"
+                + " READ ONLY").has(dev.backupguard.classify.Statement.F_MALFORMED)).isFalse();
+
+        Audit.Result r = Audit.judge(reads(malformed), MARIADB, Role.BACKUP_JOB);
+
+        assertThat(r.consistent()).isFalse();
+        assertThat(r.violations()).extracting(Finding::rule).contains(Rule.SNAPSHOT_START);
+    }
+
+    /**
+     * FLUSH TABLES WITH READ LOCK is refused while the session holds LOCK TABLES locks (error 1192, after its implicit
+     * commit; docs/server-facts.md, fact 11): no global read lock holds the reads after the table locks to one moment.
+     */
+    @Test
+    void aGlobalReadLockAskedForUnderTableLocksIsNotTaken() {
+        Audit.Result r = Audit.judge(reads("LOCK TABLES checking READ", "FLUSH TABLES WITH READ LOCK", "BEGIN",
+                "COMMIT"), MARIADB, Role.BACKUP_JOB);
+
+        assertThat(r.consistent()).isFalse();
+        assertThat(r.violations()).extracting(Finding::rule).contains(Rule.SNAPSHOT_START);
     }
 
     @Test
@@ -206,6 +240,29 @@ class LoggedSequencesJudgeTest {
         Audit.Result r = Audit.judge(reads(SESSION_RC, NEXT_RR, statement, SNAPSHOT), MYSQL80, Role.GUARDRAIL);
 
         assertThat(r.consistent()).isTrue();
+    }
+
+    /**
+     * A statement the server cannot parse commits nothing and leaves a pending level pending: MySQL 8.4 removed START
+     * SLAVE, CHANGE MASTER TO and RESET MASTER (MySQL 8.4 Reference Manual, "What Is New in MySQL 8.4 since MySQL
+     * 8.0", features removed), and MySQL has none of MariaDB's BACKUP statements. MySQL 8.0 still has START SLAVE: it
+     * commits (15.3.3, "Statements That Cause an Implicit Commit", replication control statements), also when it
+     * then fails, and the pending level is gone.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"START SLAVE", "CHANGE MASTER TO MASTER_HOST='replica'", "RESET MASTER", "STOP SLAVE",
+            "BACKUP STAGE START", "BACKUP LOCK checking", "START ALL SLAVES", "INSTALL SONAME 'x'"})
+    void aStatementTheServerCannotParseLeavesAPendingLevelPending(String statement) {
+        List<String> logged = reads("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
+                "SET TRANSACTION ISOLATION LEVEL READ COMMITTED", statement, SNAPSHOT);
+
+        Audit.Result r = Audit.judge(logged, MYSQL84, Role.GUARDRAIL);
+
+        assertThat(r.consistent()).as("the snapshot runs at the pending READ COMMITTED").isFalse();
+        assertThat(r.violations()).extracting(Finding::rule).contains(Rule.REPEATABLE_READ);
+        if (statement.startsWith("START SLAVE") || statement.startsWith("CHANGE") || statement.startsWith("RESET")) {
+            assertThat(Audit.judge(logged, MYSQL80, Role.GUARDRAIL).consistent()).as("MySQL 8.0 has it").isTrue();
+        }
     }
 
     @Test

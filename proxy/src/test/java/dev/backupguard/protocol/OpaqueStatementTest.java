@@ -162,9 +162,13 @@ class OpaqueStatementTest {
 
     @Test
     void aSnapshotTheServerVouchesForKeepsTheBackupConsistent() {
-        Simulation sim = backupSession(Mode.ENFORCE, MYSQL);
+        // MariaDB without BINLOG ADMIN: the guard captured the snapshot's coordinates, and the server's frozen
+        // binlog_snapshot_position after the statement is still theirs.
+        Simulation sim = backupSession(Mode.ENFORCE, MARIADB);
+        sim.server = (st, job) -> st.sql().startsWith("SET SESSION sql_log_bin") ? 1227 : 0;
         sim.jobs("SELECT * FROM t1");
-        sim.serverState = new ObservedState(false, true, null);
+        assertThat(sim.protocol.coordinates()).isNotNull();
+        sim.serverState = new ObservedState(false, true, true);
 
         sim.run(st("CALL log_progress()"));
         assertThat(sim.job("SELECT * FROM t2")).isTrue();
@@ -173,6 +177,183 @@ class OpaqueStatementTest {
         sim.close();
         assertThat(sim.sent.subList(sim.sent.indexOf("CALL log_progress()"), sim.sent.size()))
                 .as("the lock was ruled out").doesNotContain("UNLOCK TABLES");
+    }
+
+    /**
+     * MySQL's INNODB_TRX says a transaction is open, not that it is the one the backup started: a procedure that
+     * commits and starts another (COMMIT; START TRANSACTION WITH CONSISTENT SNAPSHOT) leaves one open too.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"ENFORCE", "AUDIT"})
+    void anOpenTransactionTheServerCannotCompareIsTakenAsAnotherSnapshot(Mode mode) {
+        Simulation sim = backupSession(mode, MYSQL);
+        sim.jobs("START TRANSACTION WITH CONSISTENT SNAPSHOT", "SELECT * FROM t1");
+        sim.serverState = new ObservedState(false, true, null);
+
+        sim.run(st("CALL restart_snapshot()"));
+
+        assertThat(sim.findings).filteredOn(f -> f.rule() == Rule.OPAQUE_STATEMENT).extracting(Finding::detail)
+                .anySatisfy(d -> assertThat(d).contains("could not tell whether the open transaction is still the "
+                        + "snapshot"));
+        if (mode == Mode.ENFORCE) {
+            assertThat(sim.job("SELECT * FROM t2")).as("a read from another moment is refused").isFalse();
+        } else {
+            sim.job("SELECT * FROM t2");
+            assertThat(sim.protocol.verdict().consistent()).isFalse();
+        }
+    }
+
+    /** A procedure may release the job's LOCK TABLES locks (UNLOCK TABLES, START TRANSACTION), which no check shows. */
+    @Test
+    void tableLocksHeldAcrossAnOpaqueStatementNoLongerVouchForTheReadsAfterIt() {
+        Simulation sim = backupSession(Mode.AUDIT, MARIADB);
+        sim.jobs("LOCK TABLES t1 READ, t2 READ", "SELECT * FROM t1");
+        sim.serverState = new ObservedState(null, false, null); // the lock check meets the table lock: 1099
+
+        sim.run(st("CALL p()"));
+        sim.job("SELECT * FROM t2");
+
+        assertThat(sim.protocol.verdict().consistent()).isFalse();
+        assertThat(sim.violations).filteredOn(f -> f.rule() == Rule.OPAQUE_STATEMENT).extracting(Finding::detail)
+                .singleElement().satisfies(d -> assertThat(d).contains("LOCK TABLES locks may have been released "
+                        + "inside CALL p()"));
+        sim.close();
+        assertThat(sim.sent).endsWith("UNLOCK TABLES");
+    }
+
+    /**
+     * Before the connection is a backup session nothing checks the server after an opaque statement: a procedure may
+     * have ended the transaction the job opened (COMMIT, then a failure), so the reads in it are not one moment.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"START TRANSACTION READ ONLY", "BEGIN"})
+    void aTransactionAnOpaqueStatementRanInBeforeTheBackupSessionNoLongerVouchesForItsReads(String begin) {
+        for (boolean failed : new boolean[] {false, true}) {
+            Simulation sim = Simulation.of(Mode.AUDIT, Role.BACKUP_JOB, MARIADB);
+            sim.server = (st, job) -> failed && st.kind() == Kind.OPAQUE ? 1644 : 0;
+            sim.jobs(begin);
+            sim.run(st("CALL commit_then_fail()"));
+            assertThat(sim.checkedAfter).as("not a backup session yet").isEmpty();
+
+            sim.jobs("SELECT * FROM t1", "SELECT * FROM t2");
+
+            assertThat(sim.protocol.verdict().consistent()).as("failed: %s", failed).isFalse();
+            assertThat(sim.violations).filteredOn(f -> f.rule() == Rule.OPAQUE_STATEMENT).extracting(Finding::detail)
+                    .anySatisfy(d -> assertThat(d).contains("the transaction may have ended inside CALL "
+                            + "commit_then_fail()"));
+        }
+    }
+
+    /** In a GUARDRAIL session a transaction with a read view can run an opaque statement before the backup begins. */
+    @Test
+    void aReadViewAnOpaqueStatementRanInBeforeTheBackupSessionNoLongerVouchesForItsReads() {
+        Simulation sim = Simulation.of(Mode.AUDIT, Role.GUARDRAIL, MYSQL);
+        sim.jobs("START TRANSACTION", "SELECT * FROM t0");
+        sim.run(st("CALL commit_it()"));
+        sim.jobs("LOCK INSTANCE FOR BACKUP"); // the backup session begins: no implicit commit (MySQL 8.4, 15.3.3)
+        assertThat(sim.protocol.isBackupSession()).isTrue();
+
+        sim.jobs("SELECT * FROM t1", "SELECT * FROM t2");
+
+        assertThat(sim.protocol.verdict().consistent()).isFalse();
+        sim.close();
+    }
+
+    /**
+     * EXECUTE of a prepared statement backup-guard no longer knows (a procedure may have prepared it again) may read a
+     * table: once the snapshot has ended, at another moment than the tables read before it.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"ENFORCE", "AUDIT"})
+    void anOpaqueStatementAfterTheSnapshotEndedMayReadAnotherMoment(Mode mode) {
+        Simulation sim = backupSession(mode, MYSQL);
+        sim.jobs("START TRANSACTION WITH CONSISTENT SNAPSHOT", "SELECT * FROM t1"); // the guard's, or the job's
+        sim.serverState = new ObservedState(false, false, null); // the procedure committed
+        sim.run(st("CALL commit_it()"));
+        assertThat(sim.protocol.inSnapshot()).isFalse();
+
+        boolean ran = sim.run(st("EXECUTE s"));
+
+        if (mode == Mode.ENFORCE) {
+            assertThat(ran).isFalse();
+            assertThat(sim.refusals).singleElement().satisfies(f -> {
+                assertThat(f.rule()).isEqualTo(Rule.OPAQUE_STATEMENT);
+                assertThat(f.detail()).contains("another moment").contains("t1");
+            });
+            assertThat(sim.protocol.verdict().consistent()).isTrue();
+        } else {
+            assertThat(sim.protocol.verdict().consistent()).isFalse();
+            assertThat(sim.violations).filteredOn(f -> f.rule() == Rule.OPAQUE_STATEMENT)
+                    .extracting(Finding::statement).containsExactly("EXECUTE s");
+        }
+    }
+
+    /**
+     * In a backup session with neither snapshot nor lock (its start failed, or the job runs without one), what a
+     * statement backup-guard cannot see into reads is a moment of its own, as a read would be.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"EXECUTE s", "SELECT * FROM t1"})
+    void whatAnOpaqueStatementReadsWithoutSnapshotOrLockIsAMomentOfItsOwn(String next) {
+        Simulation sim = backupSession(Mode.AUDIT, MARIADB);
+        sim.serverState = new ObservedState(false, false, null);
+
+        sim.run(st("EXECUTE s"));
+        sim.run(st(next));
+
+        assertThat(sim.protocol.verdict().consistent()).isFalse();
+        assertThat(sim.violations).extracting(Finding::rule).contains(next.startsWith("EXECUTE")
+                ? Rule.OPAQUE_STATEMENT : Rule.SNAPSHOT_START);
+    }
+
+    @Test
+    void anOpaqueStatementInsideTheSnapshotIsNoReadOfAnotherMoment() {
+        Simulation sim = backupSession(Mode.AUDIT, MYSQL);
+        sim.jobs("START TRANSACTION WITH CONSISTENT SNAPSHOT", "SELECT * FROM t1");
+        sim.run(st("EXECUTE s"));
+
+        assertThat(sim.violations).extracting(Finding::rule).doesNotContain(Rule.OPAQUE_STATEMENT);
+    }
+
+    /**
+     * The server refuses FLUSH TABLES WITH READ LOCK under LOCK TABLES (1192, docs/server-facts.md fact 11), unless a
+     * statement backup-guard cannot see into released them: then the lock it took is one the model does not hold, and
+     * a START TRANSACTION (which releases table locks, not the global read lock) must not make the end forget it.
+     * (Enforce mode answers the job's LOCK TABLES itself, with its snapshot.)
+     */
+    @Test
+    void aGlobalReadLockAskedForAfterTheTableLocksMayHaveBeenReleasedIsReleasedAtTheEnd() {
+        Simulation sim = Simulation.of(Mode.AUDIT, Role.GUARDRAIL, MARIADB);
+        sim.jobs("LOCK TABLES t1 READ, t2 READ", "SELECT * FROM t1");
+        sim.serverState = new ObservedState(false, false, null); // the table locks were released inside
+        sim.run(st("IF 1 THEN UNLOCK TABLES; END IF"));
+        sim.jobs("FLUSH TABLES WITH READ LOCK", "BEGIN");
+        int end = sim.sent.size();
+
+        sim.close();
+
+        assertThat(sim.sent.subList(end, sim.sent.size())).contains("UNLOCK TABLES");
+    }
+
+    /**
+     * Inside START TRANSACTION READ ONLY the lock check cannot tell (1792, docs/server-facts.md fact 11): the global
+     * read lock the model held may have been released inside the statement, so it no longer makes two reads one
+     * moment; it is still bounded and released as if held.
+     */
+    @Test
+    void aGlobalReadLockTheCheckCannotVouchForNoLongerMakesTwoReadsOneMoment() {
+        Simulation sim = Simulation.of(Mode.AUDIT, Role.GUARDRAIL, MARIADB);
+        sim.jobs("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED", "FLUSH TABLES WITH READ LOCK",
+                "START TRANSACTION READ ONLY", "SELECT * FROM t1");
+        sim.serverState = new ObservedState(null, true, null);
+
+        sim.run(st("IF 1 THEN UNLOCK TABLES; END IF"));
+        sim.jobs("SELECT * FROM t2");
+
+        assertThat(sim.protocol.verdict().consistent()).isFalse();
+        assertThat(sim.protocol.holdsGlobalLock()).isTrue();
+        sim.close();
+        assertThat(sim.sent).endsWith("UNLOCK TABLES");
     }
 
     @Test

@@ -29,14 +29,35 @@ final class Simulation {
     final List<String> absorbed = new ArrayList<>();
     Result lastAnswer;
     /** Told of every statement that reached the server, with what the protocol's judge said of it. */
-    Wire wire = (st, judged) -> { };
+    Wire wire = (st, job, error, judged) -> { };
 
     interface Wire {
-        void sent(Statement st, List<Finding> violations);
+        /**
+         * @param job   the job's own statement (not one of the guard's)
+         * @param error the vendor code the server refused it with, or 0
+         */
+        void sent(Statement st, boolean job, int error, List<Finding> violations);
     }
+
+    /**
+     * The simulated server: 0 when it executes {@code st} ({@code job}: the job's statement, not the guard's), else the
+     * vendor error code it refuses it with.
+     */
+    interface Server {
+        int answer(Statement st, boolean job);
+    }
+
+    /** By default every statement succeeds; a refusal reaches the protocol as {@link SessionProtocol#failed}. */
+    Server server = (st, job) -> 0;
 
     /** What the simulated server answers when the guard checks its state after an opaque statement. */
     ObservedState serverState = new ObservedState(false, true, true);
+    /** The state check's answer; by default {@link #serverState}. */
+    java.util.function.Supplier<ObservedState> stateCheck = () -> serverState;
+    /** The binlog position the coordinates queries answer. */
+    java.util.function.LongSupplier binlogPosition = () -> POSITION;
+    /** The statements the server refused, with the vendor code. */
+    final List<String> failed = new ArrayList<>();
     /** The statements after which the guard checked the server's state. */
     final List<String> checkedAfter = new ArrayList<>();
 
@@ -89,23 +110,43 @@ final class Simulation {
         return execute(plan, st);
     }
 
+    /**
+     * Carries out {@code plan} as GuardedConnection does: a refused job statement or guard statement ends the plan
+     * (the job gets the SQLException), after the recovery statements when the guard had sent any; a refused
+     * TryInject does not.
+     */
     private boolean execute(Plan plan, Statement job) {
         findings.addAll(plan.findings());
+        boolean guardSent = false;
         for (Step step : plan.steps()) {
             if (step instanceof Step.Inject i) {
-                send(i.statement());
+                if (!send(i.statement(), false)) {
+                    recover();
+                    return false;
+                }
+                guardSent = true;
             } else if (step instanceof Step.TryInject t) {
-                send(t.statement());
+                send(t.statement(), false);
             } else if (step instanceof Step.Execute e) {
-                send(e.statement() != null ? e.statement() : job);
+                if (!send(e.statement() != null ? e.statement() : job, true)) {
+                    if (guardSent) {
+                        recover();
+                    }
+                    checkAfterFailure(plan);
+                    return false;
+                }
             } else if (step instanceof Step.ReadCoordinates r) {
-                readCoordinates(r.source());
+                guardSent = true;
+                if (!readCoordinates(r.source())) {
+                    recover();
+                    return false;
+                }
             } else if (step instanceof Step.CompleteCoordinates) {
                 BinlogCoordinates c = protocol.coordinates();
                 if (c != null && c.source() == BinlogCoordinates.Source.LOCKED_BINLOG_STATUS) {
                     Statement gtid = CoordinatesQueries.binlogGtidPos(facts, c.file(), c.position());
                     if (gtid != null) {
-                        send(gtid);
+                        send(gtid, false);
                     }
                 }
             } else if (step instanceof Step.Answer a) {
@@ -127,7 +168,7 @@ final class Simulation {
                 protocol.enginesLearned(e.schema(), there);
             } else if (step instanceof Step.CheckServerState c) {
                 checkedAfter.add(c.statement().sql());
-                findings.addAll(protocol.observed(c.statement(), serverState));
+                findings.addAll(protocol.observed(c.statement(), stateCheck.get()));
             } else if (step instanceof Step.LearnFacts) {
                 protocol.facts(facts);
                 return run(job);
@@ -138,26 +179,58 @@ final class Simulation {
         return true;
     }
 
-    private void send(Statement st) {
+    /** Sends {@code st}; returns whether the server executed it. */
+    private boolean send(Statement st, boolean job) {
         sent.add(JdbcCall.isCall(st) ? "jdbc:" + st.sql() : st.sql());
-        List<Finding> judged = protocol.sent(st);
+        int error = server.answer(st, job);
+        List<Finding> judged = error == 0 ? protocol.sent(st) : protocol.failed(st, error);
+        if (error != 0) {
+            failed.add(st.sql() + " (" + error + ")");
+        }
         violations.addAll(judged);
-        wire.sent(st, judged);
+        wire.sent(st, job, error, judged);
+        return error == 0;
     }
 
-    private void readCoordinates(BinlogCoordinates.Source source) {
+    /** The job's statement failed: the plan's state check still runs (GuardedConnection.checkAfterFailure). */
+    private void checkAfterFailure(Plan plan) {
+        for (Step step : plan.steps()) {
+            if (step instanceof Step.CheckServerState c) {
+                checkedAfter.add(c.statement().sql());
+                findings.addAll(protocol.observed(c.statement(), stateCheck.get()));
+            }
+        }
+    }
+
+    /** After a failed step: the recovery statements, their own errors ignored (GuardedConnection.recover). */
+    private void recover() {
+        for (Step step : protocol.planRecovery().steps()) {
+            if (step instanceof Step.Inject i) {
+                sent.add(i.statement().sql());
+                if (server.answer(i.statement(), false) == 0) {
+                    wire.sent(i.statement(), false, 0, protocol.sent(i.statement()));
+                }
+            }
+        }
+    }
+
+    private boolean readCoordinates(BinlogCoordinates.Source source) {
+        boolean ok = true;
         if (source == BinlogCoordinates.Source.SNAPSHOT_STATUS) {
-            send(CoordinatesQueries.SNAPSHOT_STATUS);
+            ok = send(CoordinatesQueries.SNAPSHOT_STATUS, false);
             Statement gtid = CoordinatesQueries.binlogGtidPos(facts, FILE, POSITION);
-            if (gtid != null) {
-                send(gtid);
+            if (ok && gtid != null) {
+                ok = send(gtid, false);
             }
         } else {
             for (Statement st : CoordinatesQueries.locked(facts)) {
-                send(st);
+                ok = ok && send(st, false);
             }
         }
-        protocol.coordinates(new BinlogCoordinates(FILE, POSITION, GTID, source));
+        if (ok) {
+            protocol.coordinates(new BinlogCoordinates(FILE, binlogPosition.getAsLong(), GTID, source));
+        }
+        return ok;
     }
 
     /** The statements sent, as their kinds: compact for assertions that do not care about text. */

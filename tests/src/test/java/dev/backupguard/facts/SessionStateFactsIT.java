@@ -163,6 +163,32 @@ class SessionStateFactsIT {
         assertThat(valueOrError(root, "SELECT @@in_transaction")).as("yet it committed").isEqualTo("0");
     }
 
+    /**
+     * FLUSH TABLES WITH READ LOCK, with or without a table list, directly or inside a procedure, is refused while the
+     * session holds LOCK TABLES locks (1192), after committing: the table locks stay, and no global read lock is
+     * taken. The lock check cannot tell then (1100: its aliases are not locked).
+     */
+    @Test
+    void theGlobalReadLockIsRefusedWhileTheSessionHoldsTableLocks() throws SQLException {
+        Connection root = DriverManager.getConnection(server.url(JdbcDriver.MARIADB, db), server.rootUser(),
+                server.rootPassword());
+        connections.add(root);
+        root.setAutoCommit(false);
+        exec(root, "LOCK TABLES t READ");
+        assertThat(valueOrError(root, "SELECT @@in_transaction")).as("LOCK TABLES under autocommit=0").isEqualTo("1");
+
+        assertThat(errorCode(root, "FLUSH TABLES WITH READ LOCK")).isEqualTo(1192);
+        assertThat(valueOrError(root, "SELECT @@in_transaction")).as("committed before it was refused").isEqualTo("0");
+        assertThat(errorCode(root, "CALL take_lock()")).isEqualTo(1192);
+        assertThat(errorCode(root, "FLUSH TABLES t2 WITH READ LOCK")).isEqualTo(1192);
+        assertThat(errorCode(root, LOCK_CHECK)).as("the check cannot tell").isEqualTo(1100);
+        assertThat(errorCode(root, "SELECT COUNT(*) FROM t2")).as("the table locks stay").isEqualTo(1100);
+
+        exec(root, "UNLOCK TABLES");
+        assertThat(errorCode(root, LOCK_CHECK)).as("no global read lock was taken").isEqualTo(1054);
+        root.rollback();
+    }
+
     @Test
     void noSessionReadableTableNamesTheGlobalReadLockHolder() throws SQLException {
         Connection reader = reader(JdbcDriver.MARIADB);
